@@ -41,7 +41,7 @@ ensure_dependencies() {
     return
   fi
   log "installing dependencies (npm ci, a few minutes on a fresh clone)"
-  (cd "$MESHLENS_ROOT" && npm ci --no-audit --no-fund)
+  (cd "$MESHLENS_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$NODE_VERSION" >"$stamp"
 }
 

@@ -1,0 +1,9 @@
+/**
+ * Types, annotation keys, permissions and grading rules shared by the
+ * Meshlens plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './annotations';
+export * from './permissions';

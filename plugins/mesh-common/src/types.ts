@@ -1,0 +1,247 @@
+/**
+ * The shape of the Meshlens mesh API (`/api/mesh/v1/...`). The backend
+ * produces these objects, the frontend, the search collator and the
+ * scaffolder actions consume them.
+ */
+
+/** @public */
+export type MeshName = 'linkerd' | 'istio' | 'cilium' | 'none';
+
+/** @public */
+export type DataPlane = 'sidecar' | 'ambient' | 'ebpf' | 'none';
+
+/** @public */
+export type MtlsMode =
+  | 'strict'
+  | 'permissive'
+  | 'disabled'
+  | 'automatic'
+  | 'unknown';
+
+/** @public */
+export type CertificateRole = 'trust-anchor' | 'issuer' | 'workload' | 'webhook';
+
+/** @public */
+export type CertificateStatus = 'ok' | 'warning' | 'critical' | 'expired';
+
+/** @public */
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** @public */
+export type UpstreamSource = 'kubernetes' | 'prometheus';
+
+/** @public */
+export interface ControlPlane {
+  namespace: string;
+  /** The release the control plane runs, e.g. `edge-25.10.3` or `1.27.1`. */
+  version: string | null;
+  healthy: boolean;
+}
+
+/** @public */
+export interface InjectionState {
+  namespace: 'enabled' | 'disabled' | 'unset';
+  /** The label or annotation that decides, e.g. `annotation linkerd.io/inject=enabled`. */
+  marker: string | null;
+}
+
+/** @public */
+export interface LatencyMs {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** @public */
+export interface GoldenMetrics {
+  requestsPerSecond: number;
+  /** 0..1, null when there was no request in the window. */
+  successRate: number | null;
+  latencyMs: LatencyMs;
+}
+
+/** @public */
+export interface WorkloadMtls {
+  mode: MtlsMode;
+  /** Share of the window's requests that were mutually authenticated, 0..1. */
+  encryptedShare: number | null;
+}
+
+/** @public */
+export interface EdgePeer {
+  namespace: string;
+  name: string;
+}
+
+/** @public */
+export interface Edge {
+  direction: 'inbound' | 'outbound';
+  peer: EdgePeer;
+  requestsPerSecond: number;
+  successRate: number | null;
+  mtls: boolean | null;
+}
+
+/** @public */
+export interface WorkloadStatus {
+  kind: string;
+  name: string;
+  pods: number;
+  meshedPods: number;
+  proxyVersions: string[];
+  versionSkew: boolean;
+  mtls: WorkloadMtls;
+  metrics: GoldenMetrics | null;
+  edges: Edge[];
+}
+
+/** @public */
+export interface CertificateInfo {
+  role: CertificateRole;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  /** ISO 8601 */
+  notBefore: string;
+  /** ISO 8601 */
+  notAfter: string;
+  daysLeft: number;
+  status: CertificateStatus;
+  /** Where it was read, e.g. `Secret linkerd/linkerd-identity-issuer crt.pem`. */
+  source: string;
+}
+
+/** @public */
+export interface PolicySummary {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace?: string;
+  summary: string;
+  /** The object as YAML, for people who want the details. */
+  yaml?: string;
+}
+
+/** @public */
+export interface MeshCheck {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  hint: string;
+}
+
+/** @public */
+export interface UpstreamError {
+  source: UpstreamSource;
+  message: string;
+}
+
+/** @public */
+export interface ClusterMeshStatus {
+  cluster: string;
+  namespace: string;
+  mesh: MeshName;
+  dataPlane: DataPlane;
+  controlPlane: ControlPlane | null;
+  injection: InjectionState;
+  workloads: WorkloadStatus[];
+  certificates: CertificateInfo[];
+  policies: PolicySummary[];
+  checks: MeshCheck[];
+  errors: UpstreamError[];
+  /** Optional deep links into the mesh's own dashboards, when configured. */
+  links?: DashboardLink[];
+}
+
+/** @public */
+export interface DashboardLink {
+  title: string;
+  url: string;
+}
+
+/** @public */
+export interface EntityMeshStatus {
+  entityRef: string;
+  window: string;
+  /** ISO 8601 */
+  generatedAt: string;
+  clusters: ClusterMeshStatus[];
+}
+
+/** @public */
+export interface TimeseriesPoint {
+  /** Unix seconds */
+  t: number;
+  requestsPerSecond: number | null;
+  successRate: number | null;
+  p95Ms: number | null;
+}
+
+/** @public */
+export interface EntityMeshTimeseries {
+  entityRef: string;
+  range: string;
+  step: string;
+  series: Array<{
+    cluster: string;
+    namespace: string;
+    workload: string;
+    points: TimeseriesPoint[];
+  }>;
+  errors: Array<UpstreamError & { cluster: string }>;
+}
+
+/** @public */
+export interface OverviewEntity {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  clusters: string[];
+  mesh: MeshName;
+  dataPlane: DataPlane;
+  pods: number;
+  meshedPods: number;
+  mtlsMode: MtlsMode;
+  encryptedShare: number | null;
+  successRate: number | null;
+  requestsPerSecond: number | null;
+  soonestCertificateExpiry: {
+    daysLeft: number;
+    status: CertificateStatus;
+    subject: string;
+  } | null;
+  worstCheck: MeshCheck | null;
+  errors: Array<UpstreamError & { cluster: string }>;
+}
+
+/** @public */
+export interface OverviewTotals {
+  entities: number;
+  meshed: number;
+  strictMtls: number;
+  pods: number;
+  meshedPods: number;
+}
+
+/** @public */
+export interface MeshOverview {
+  generatedAt: string;
+  window: string;
+  entities: OverviewEntity[];
+  totals: OverviewTotals;
+  byCluster: Record<string, OverviewTotals>;
+  byMesh: Partial<Record<MeshName, OverviewTotals>>;
+}
+
+/** @public */
+export interface ClusterCertificate extends CertificateInfo {
+  cluster: string;
+  mesh: MeshName;
+}
+
+/** @public */
+export interface MeshCertificates {
+  generatedAt: string;
+  certificates: ClusterCertificate[];
+  errors: Array<UpstreamError & { cluster: string }>;
+}

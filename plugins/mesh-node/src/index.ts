@@ -1,0 +1,6 @@
+/**
+ * Extension points and the status service of the Meshlens backend.
+ *
+ * @packageDocumentation
+ */
+export * from './statusService';

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every check of the repository: type-checking, lint, the unit and
+# component tests of every package, then the integration and browser tests in
+# test/ (they start a real Prometheus, the demo cluster and the app themselves).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+cd "$MESHLENS_ROOT"
+"$MESHLENS_ROOT/scripts/ensure-system-packages.sh" prometheus chromium
+
+step() { log "== $*"; }
+
+step "type-check"
+tsc
+
+step "lint"
+backstage-cli repo lint
+
+step "unit and component tests"
+CI=true backstage-cli repo test
+
+step "integration and browser tests"
+node --require @backstage/cli/config/nodeTransform.cjs --test --test-concurrency=1 'test/**/*.test.ts'

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  guestToken,
+  processesOfRun,
+  RunningMeshlens,
+  startMeshlens,
+} from './support/meshlens';
+
+const DEMO_COMPONENTS = [
+  'storefront',
+  'payments',
+  'orders',
+  'inventory',
+  'recommendations',
+  'sensor-gateway',
+  'legacy-reports',
+  'shipping',
+];
+
+describe('the start command of the README', () => {
+  let meshlens: RunningMeshlens;
+  let token: string;
+
+  before(async () => {
+    meshlens = await startMeshlens();
+    token = await guestToken(meshlens.backendUrl);
+  });
+
+  after(async () => {
+    await meshlens?.stop();
+  });
+
+  it('serves the demo entities from the catalog API', async () => {
+    const res = await fetch(
+      `${meshlens.backendUrl}/api/catalog/entities/by-query?filter=kind=component&limit=100`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as {
+      items: Array<{ metadata: { name: string; annotations?: object } }>;
+    };
+    const names = body.items.map(e => e.metadata.name).sort();
+    assert.deepEqual(names, [...DEMO_COMPONENTS].sort());
+  });
+
+  it('refuses the catalog API without credentials', async () => {
+    const res = await fetch(`${meshlens.backendUrl}/api/catalog/entities`);
+    assert.equal(res.status, 401);
+  });
+
+  it('serves the frontend', async () => {
+    const res = await fetch(meshlens.appUrl);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<div id="root">/);
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    assert.ok(
+      processesOfRun(meshlens.runId).length > 1,
+      'expected the start command to have started processes',
+    );
+    await meshlens.stop();
+    let left = processesOfRun(meshlens.runId);
+    for (let i = 0; i < 20 && left.length > 0; i++) {
+      await new Promise(r => setTimeout(r, 250));
+      left = processesOfRun(meshlens.runId);
+    }
+    assert.deepEqual(left, [], 'processes left running after Ctrl-C');
+  });
+});
