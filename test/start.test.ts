@@ -32,15 +32,21 @@ describe('the start command of the README', () => {
   });
 
   it('serves the demo entities from the catalog API', async () => {
-    const res = await fetch(
-      `${meshlens.backendUrl}/api/catalog/entities/by-query?filter=kind=component&limit=100`,
-      { headers: { Authorization: `Bearer ${token}` } },
-    );
-    assert.equal(res.status, 200, await res.clone().text());
-    const body = (await res.json()) as {
-      items: Array<{ metadata: { name: string; annotations?: object } }>;
-    };
-    const names = body.items.map(e => e.metadata.name).sort();
+    // The catalog ingests its locations in the background after start-up.
+    let names: string[] = [];
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const res = await fetch(
+        `${meshlens.backendUrl}/api/catalog/entities/by-query?filter=kind=component&limit=100`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as {
+        items: Array<{ metadata: { name: string } }>;
+      };
+      names = body.items.map(e => e.metadata.name).sort();
+      if (names.length >= DEMO_COMPONENTS.length) break;
+      await new Promise(r => setTimeout(r, 1000));
+    }
     assert.deepEqual(names, [...DEMO_COMPONENTS].sort());
   });
 

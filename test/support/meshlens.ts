@@ -29,7 +29,9 @@ async function waitFor(
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
-        `the start command exited (${child.exitCode}) before ${what}:\n${output()}`,
+        `the start command exited (${
+          child.exitCode
+        }) before ${what}:\n${output()}`,
       );
     }
     if (await check().catch(() => false)) return;
@@ -72,7 +74,10 @@ export async function startMeshlens(
       );
       // Ctrl-C in a terminal signals the whole foreground process group.
       process.kill(-child.pid!, 'SIGINT');
-      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+      const timer = setTimeout(
+        () => process.kill(-child.pid!, 'SIGKILL'),
+        60_000,
+      );
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -82,7 +87,9 @@ export async function startMeshlens(
     await waitFor(
       'the backend',
       async () =>
-        (await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`)).ok,
+        (
+          await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`)
+        ).ok,
       timeoutMs,
       child,
       output,

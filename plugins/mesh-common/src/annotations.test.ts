@@ -8,8 +8,8 @@ describe('hasKubernetesAnnotations', () => {
     [{ 'backstage.io/kubernetes-id': '' }, false],
     [undefined, false],
   ])('%j → %s', (annotations, expected) => {
-    expect(
-      hasKubernetesAnnotations({ metadata: { annotations } as any }),
-    ).toBe(expected);
+    expect(hasKubernetesAnnotations({ metadata: { annotations } as any })).toBe(
+      expected,
+    );
   });
 });

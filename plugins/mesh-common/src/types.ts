@@ -19,7 +19,11 @@ export type MtlsMode =
   | 'unknown';
 
 /** @public */
-export type CertificateRole = 'trust-anchor' | 'issuer' | 'workload' | 'webhook';
+export type CertificateRole =
+  | 'trust-anchor'
+  | 'issuer'
+  | 'workload'
+  | 'webhook';
 
 /** @public */
 export type CertificateStatus = 'ok' | 'warning' | 'critical' | 'expired';
