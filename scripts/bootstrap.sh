@@ -41,7 +41,9 @@ ensure_dependencies() {
     return
   fi
   log "installing dependencies (npm ci, a few minutes on a fresh clone)"
-  (cd "$MESHLENS_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  # Serialised, so two commands started at once do not install over each other.
+  local lock=(); command -v flock >/dev/null && lock=(flock "$TOOLS_DIR/.npm-install.lock")
+  (cd "$MESHLENS_ROOT" && "${lock[@]}" npm ci --no-audit --no-fund --loglevel=error)
   echo "$NODE_VERSION" >"$stamp"
 }
 

@@ -50,6 +50,56 @@ describe('the start command of the README', () => {
     assert.deepEqual(names, [...DEMO_COMPONENTS].sort());
   });
 
+  it('shows the pods of a demo entity from the demo cluster, as the Kubernetes tab asks for them', async () => {
+    const auth = { Authorization: `Bearer ${token}` };
+    const entityRes = await fetch(
+      `${meshlens.backendUrl}/api/catalog/entities/by-name/component/default/shipping`,
+      { headers: auth },
+    );
+    assert.equal(entityRes.status, 200);
+    const entity = await entityRes.json();
+
+    const res = await fetch(
+      `${meshlens.backendUrl}/api/kubernetes/services/shipping`,
+      {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ entity }),
+      },
+    );
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as {
+      items: Array<{
+        cluster: { name: string };
+        errors: unknown[];
+        resources: Array<{
+          type: string;
+          resources: Array<{
+            metadata: { name: string; labels: Record<string, string> };
+          }>;
+        }>;
+      }>;
+    };
+    // shipping runs in both demo clusters.
+    const podsByCluster = Object.fromEntries(
+      body.items.map(item => [
+        item.cluster.name,
+        item.resources.find(r => r.type === 'pods')?.resources ?? [],
+      ]),
+    );
+    assert.deepEqual(Object.keys(podsByCluster).sort(), ['cloud', 'homelab']);
+    for (const item of body.items) assert.deepEqual(item.errors, []);
+    for (const [cluster, pods] of Object.entries(podsByCluster)) {
+      assert.ok(pods.length > 0, `no shipping pods on ${cluster}`);
+      for (const pod of pods) {
+        assert.equal(
+          pod.metadata.labels['backstage.io/kubernetes-id'],
+          'shipping',
+        );
+      }
+    }
+  });
+
   it('refuses the catalog API without credentials', async () => {
     const res = await fetch(`${meshlens.backendUrl}/api/catalog/entities`);
     assert.equal(res.status, 401);

@@ -1,0 +1,124 @@
+/*
+ * Copyright 2026 The Meshlens Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* eslint-disable no-console */
+
+import { parseArgs } from 'node:util';
+import { DemoCluster, startDemoCluster } from './startDemoCluster';
+
+const USAGE = `Usage: node --require @backstage/cli/config/nodeTransform.cjs packages/demo-cluster/src/main.ts [options]
+
+Starts the Meshlens demo clusters on 127.0.0.1 until SIGINT/SIGTERM.
+
+Options (0 picks a free port):
+  --homelab-port N             Kubernetes API of homelab (default 16443)
+  --cloud-port N               Kubernetes API of cloud (default 16444)
+  --prometheus-homelab-port N  Prometheus of homelab (default 19090)
+  --prometheus-cloud-port N    Prometheus of cloud (default 19091)
+  --scrape-interval S          Prometheus scrape interval in seconds (default 2)
+  --no-prometheus              Do not start Prometheus
+  --help`;
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`--${name} must be a port number, got ${value}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'homelab-port': { type: 'string' },
+      'cloud-port': { type: 'string' },
+      'prometheus-homelab-port': { type: 'string' },
+      'prometheus-cloud-port': { type: 'string' },
+      'scrape-interval': { type: 'string' },
+      'no-prometheus': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const ports = Object.fromEntries(
+    Object.entries({
+      homelab: port(values['homelab-port'], 'homelab-port'),
+      cloud: port(values['cloud-port'], 'cloud-port'),
+      prometheusHomelab: port(
+        values['prometheus-homelab-port'],
+        'prometheus-homelab-port',
+      ),
+      prometheusCloud: port(
+        values['prometheus-cloud-port'],
+        'prometheus-cloud-port',
+      ),
+    }).filter(([, v]) => v !== undefined),
+  );
+  const scrape = values['scrape-interval']
+    ? Number(values['scrape-interval'])
+    : undefined;
+
+  const running: { demo?: DemoCluster } = {};
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await running.demo?.stop();
+    } finally {
+      process.exit(code);
+    }
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  const demo = await startDemoCluster({
+    ports,
+    prometheus: values['no-prometheus']
+      ? false
+      : { scrapeIntervalSeconds: scrape },
+  });
+  running.demo = demo;
+  if (stopping) {
+    await demo.stop();
+    return;
+  }
+  const p = demo.prometheusUrls;
+  const prometheusPart = p
+    ? ` prometheus homelab=${p.homelab} cloud=${p.cloud}`
+    : '';
+  console.log(
+    `demo cluster ready: homelab=${demo.apiUrls.homelab} cloud=${demo.apiUrls.cloud}${prometheusPart}`,
+  );
+
+  // If whoever started us dies without signalling, we are re-parented: stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(0);
+  }, 1000).unref();
+  // Keep the event loop alive until a signal arrives.
+  setInterval(() => undefined, 1 << 30);
+}
+
+main().catch(e => {
+  console.error(`demo cluster failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

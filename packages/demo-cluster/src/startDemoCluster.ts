@@ -1,0 +1,170 @@
+/*
+ * Copyright 2026 The Meshlens Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  buildCluster,
+  ClusterState,
+  DemoClusterName,
+} from './cluster/buildCluster';
+import { RunningApiServer, startApiServer } from './k8s/apiServer';
+import { RunningPrometheus, startPrometheus } from './prometheus/prometheus';
+import { ExporterManager } from './traffic/exporterManager';
+import { TRAFFIC_PLAN, TrafficEdge } from './traffic/plan';
+
+/** The default ports: the contract with app-config.yaml. */
+export const DEFAULT_PORTS = {
+  homelab: 16443,
+  cloud: 16444,
+  prometheusHomelab: 19090,
+  prometheusCloud: 19091,
+} as const;
+
+/** Options of startDemoCluster. */
+export interface StartDemoClusterOptions {
+  /** Ports; 0 picks a free one. Defaults: DEFAULT_PORTS. */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** Run a real Prometheus per cluster (default true). */
+  prometheus?:
+    | boolean
+    | {
+        scrapeIntervalSeconds?: number;
+        binary?: string;
+        /** Parent directory of the throw-away Prometheus directories. */
+        workDir?: string;
+      };
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Traffic plan (default TRAFFIC_PLAN). */
+  plan?: TrafficEdge[];
+  /** Days until homelab's Linkerd issuer expires (default 20). */
+  linkerdIssuerDaysLeft?: number;
+}
+
+/** One running demo cluster. */
+export interface RunningCluster {
+  name: DemoClusterName;
+  apiUrl: string;
+  prometheusUrl?: string;
+  state: ClusterState;
+  exporters: ExporterManager;
+}
+
+/** The running demo. */
+export interface DemoCluster {
+  apiUrls: Record<DemoClusterName, string>;
+  /** Undefined when started without Prometheus. */
+  prometheusUrls?: Record<DemoClusterName, string>;
+  trafficPlan: TrafficEdge[];
+  clusters: Record<DemoClusterName, RunningCluster>;
+  /** Stops every server and child process. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts both demo clusters: a Kubernetes API subset per cluster, the
+ * simulated proxies' metrics endpoints and, unless disabled, a real
+ * Prometheus per cluster scraping them.
+ */
+export async function startDemoCluster(
+  options: StartDemoClusterOptions = {},
+): Promise<DemoCluster> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const host = options.host ?? '127.0.0.1';
+  const plan = options.plan ?? TRAFFIC_PLAN;
+  let promOptions:
+    | Exclude<StartDemoClusterOptions['prometheus'], boolean>
+    | undefined;
+  if (options.prometheus !== false) {
+    promOptions =
+      typeof options.prometheus === 'object' ? options.prometheus : {};
+  }
+
+  const servers: RunningApiServer[] = [];
+  const exporters: ExporterManager[] = [];
+  const prometheuses: RunningPrometheus[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.allSettled(prometheuses.map(p => p.stop()));
+    await Promise.allSettled(exporters.map(e => e.stop()));
+    await Promise.allSettled(servers.map(s => s.close()));
+  };
+
+  try {
+    const names: DemoClusterName[] = ['homelab', 'cloud'];
+    const running = {} as Record<DemoClusterName, RunningCluster>;
+    for (const name of names) {
+      const state = await buildCluster(name, {
+        linkerdIssuerDaysLeft: options.linkerdIssuerDaysLeft,
+      });
+      const api = await startApiServer({
+        store: state.store,
+        port: name === 'homelab' ? ports.homelab : ports.cloud,
+        host,
+      });
+      servers.push(api);
+      let prometheus: RunningPrometheus | undefined;
+      const manager = new ExporterManager({
+        state,
+        plan,
+        host,
+        onTargetsChanged: targets => prometheus?.setTargets(targets),
+      });
+      exporters.push(manager);
+      await manager.start();
+      if (promOptions) {
+        prometheus = await startPrometheus(
+          {
+            cluster: name,
+            port:
+              name === 'homelab'
+                ? ports.prometheusHomelab
+                : ports.prometheusCloud,
+            host,
+            scrapeIntervalSeconds: promOptions.scrapeIntervalSeconds,
+            binary: promOptions.binary,
+            workDir: promOptions.workDir,
+          },
+          manager.targets(),
+        );
+        prometheuses.push(prometheus);
+      }
+      running[name] = {
+        name,
+        apiUrl: api.url,
+        prometheusUrl: prometheus?.url,
+        state,
+        exporters: manager,
+      };
+    }
+    return {
+      apiUrls: { homelab: running.homelab.apiUrl, cloud: running.cloud.apiUrl },
+      prometheusUrls: promOptions
+        ? {
+            homelab: running.homelab.prometheusUrl!,
+            cloud: running.cloud.prometheusUrl!,
+          }
+        : undefined,
+      trafficPlan: plan,
+      clusters: running,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

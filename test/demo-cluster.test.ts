@@ -1,0 +1,450 @@
+/*
+ * Copyright 2026 The Meshlens Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// Integration test of packages/demo-cluster: starts the demo (src/main.ts) as a
+// subprocess on free ports with a real Prometheus per cluster, waits until a
+// full minute of scrapes exists, and checks the configured traffic plan comes
+// back from PromQL. Run with `node --test test/demo-cluster.test.ts`.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { TRAFFIC_PLAN } from '../packages/demo-cluster/src/traffic/plan.ts';
+import type { TrafficEdge } from '../packages/demo-cluster/src/traffic/plan.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const MAIN = path.join(ROOT, 'packages/demo-cluster/src/main.ts');
+const TOLERANCE = 0.05;
+const SCRAPE_INTERVAL_S = 2;
+
+interface Urls {
+  homelab: string;
+  cloud: string;
+  promHomelab: string;
+  promCloud: string;
+}
+
+let child: ChildProcess | undefined;
+let urls: Urls;
+let childOutput = '';
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+function parseReady(line: string): Urls | undefined {
+  const m =
+    /^demo cluster ready: homelab=(\S+) cloud=(\S+) prometheus homelab=(\S+) cloud=(\S+)$/m.exec(
+      line,
+    );
+  return m
+    ? { homelab: m[1], cloud: m[2], promHomelab: m[3], promCloud: m[4] }
+    : undefined;
+}
+
+async function startDemo(): Promise<Urls> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--require',
+      '@backstage/cli/config/nodeTransform.cjs',
+      MAIN,
+      '--homelab-port',
+      '0',
+      '--cloud-port',
+      '0',
+      '--prometheus-homelab-port',
+      '0',
+      '--prometheus-cloud-port',
+      '0',
+      '--scrape-interval',
+      String(SCRAPE_INTERVAL_S),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child = proc;
+  return new Promise<Urls>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`demo cluster not ready within 60 s:\n${childOutput}`),
+        ),
+      60_000,
+    );
+    const onData = (b: Buffer) => {
+      childOutput += b.toString('utf8');
+      const ready = parseReady(childOutput);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', code => {
+      clearTimeout(timer);
+      reject(new Error(`demo cluster exited with ${code}:\n${childOutput}`));
+    });
+  });
+}
+
+async function stopDemo(): Promise<number | null> {
+  const proc = child;
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) {
+    return proc?.exitCode ?? null;
+  }
+  const exited = new Promise<number | null>(r =>
+    proc.once('exit', code => r(code)),
+  );
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+async function promQuery(
+  base: string,
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: number }>> {
+  const res = await fetch(
+    `${base}/api/v1/query?query=${encodeURIComponent(query)}`,
+  );
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: {
+      result: Array<{
+        metric: Record<string, string>;
+        value: [number, string];
+      }>;
+    };
+  };
+  assert.equal(body.status, 'success', `${query}: ${body.error}`);
+  return body.data.result.map(r => ({
+    metric: r.metric,
+    value: Number(r.value[1]),
+  }));
+}
+
+async function scalar(base: string, query: string): Promise<number> {
+  const result = await promQuery(base, query);
+  assert.equal(
+    result.length,
+    1,
+    `expected one series for ${query}, got ${JSON.stringify(result)}`,
+  );
+  return result[0].value;
+}
+
+function assertWithin(actual: number, expected: number, what: string): void {
+  const rel = Math.abs(actual - expected) / expected;
+  assert.ok(
+    rel <= TOLERANCE,
+    `${what}: expected ${expected} ±${TOLERANCE * 100}%, got ${actual} (${(
+      rel * 100
+    ).toFixed(1)}% off)`,
+  );
+}
+
+/** Waits (bounded) until every target of a Prometheus has a full minute of scrapes. */
+async function waitForFullMinute(
+  base: string,
+  deadline: number,
+): Promise<void> {
+  const needed = Math.floor(60 / SCRAPE_INTERVAL_S) - 1;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const r = await promQuery(
+        base,
+        'min(count_over_time(up[1m])) and min(up) == 1',
+      );
+      const count = await promQuery(base, 'min(count_over_time(up[1m]))');
+      last = JSON.stringify(count);
+      if (r.length === 1 && count.length === 1 && count[0].value >= needed)
+        return;
+    } catch (e) {
+      last = String(e);
+    }
+    await sleep(1000);
+  }
+  throw new Error(
+    `${base} did not collect a minute of scrapes in time (last: ${last})`,
+  );
+}
+
+function selector(labels: Record<string, string | undefined>): string {
+  return `{${Object.entries(labels)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
+}
+
+/** The PromQL series selector that reports an edge, the way the mesh's own tools ask. */
+function edgeQuery(edge: TrafficEdge): {
+  prom: 'homelab' | 'cloud';
+  metric: string;
+  labels: Record<string, string | undefined>;
+  failure: string;
+} {
+  const s = edge.source;
+  const d = edge.destination;
+  if (edge.mesh === 'linkerd') {
+    if (s) {
+      return {
+        prom: 'homelab',
+        metric: 'response_total',
+        labels: {
+          namespace: s.namespace,
+          deployment: s.deployment,
+          dst_namespace: d.namespace,
+          dst_deployment: d.deployment,
+          direction: 'outbound',
+        },
+        failure: 'classification="failure"',
+      };
+    }
+    return {
+      prom: 'homelab',
+      metric: 'response_total',
+      labels: {
+        namespace: d.namespace,
+        deployment: d.deployment,
+        direction: 'inbound',
+        client_id: undefined,
+      },
+      failure: 'classification="failure"',
+    };
+  }
+  if (edge.mesh === 'cilium') {
+    return {
+      prom: 'homelab',
+      metric: 'hubble_http_requests_total',
+      labels: {
+        reporter: 'server',
+        source_namespace: s?.namespace,
+        source_workload: s?.deployment,
+        destination_namespace: d.namespace,
+        destination_workload: d.deployment,
+      },
+      failure: 'status=~"5.."',
+    };
+  }
+  return {
+    prom: 'cloud',
+    metric: 'istio_requests_total',
+    labels: {
+      reporter: edge.via ? 'waypoint' : 'destination',
+      source_workload_namespace: s?.namespace,
+      source_workload: s?.deployment,
+      destination_workload_namespace: d.namespace,
+      destination_workload: d.deployment,
+    },
+    failure: 'response_code=~"5.."',
+  };
+}
+
+describe('demo cluster', { timeout: 170_000 }, () => {
+  before(async () => {
+    urls = await startDemo();
+  });
+
+  after(async () => {
+    await stopDemo();
+  });
+
+  test('the Kubernetes API answers pod lists the way the Backstage Kubernetes plugin asks', async () => {
+    const headers = { Authorization: 'Bearer demo-homelab-token' };
+    const selectorParam = encodeURIComponent(
+      'backstage.io/kubernetes-id=storefront',
+    );
+    for (const url of [
+      `${urls.homelab}/api/v1/namespaces/storefront/pods?labelSelector=${selectorParam}`,
+      `${urls.homelab}/api/v1/pods?labelSelector=${selectorParam}`,
+    ]) {
+      const res = await fetch(url, { headers });
+      assert.equal(res.status, 200);
+      const list = (await res.json()) as {
+        kind: string;
+        metadata: { resourceVersion: string };
+        items: Array<{
+          metadata: {
+            name: string;
+            namespace: string;
+            labels: Record<string, string>;
+          };
+          status: { phase: string };
+        }>;
+      };
+      assert.equal(list.kind, 'PodList');
+      assert.match(list.metadata.resourceVersion, /^\d+$/);
+      assert.equal(list.items.length, 3);
+      for (const pod of list.items) {
+        assert.equal(pod.metadata.namespace, 'storefront');
+        assert.equal(
+          pod.metadata.labels['backstage.io/kubernetes-id'],
+          'storefront',
+        );
+        assert.equal(
+          pod.metadata.labels['linkerd.io/control-plane-ns'],
+          'linkerd',
+        );
+        assert.equal(pod.status.phase, 'Running');
+      }
+    }
+    const inventory = await fetch(
+      `${
+        urls.cloud
+      }/api/v1/namespaces/inventory/pods?labelSelector=${encodeURIComponent(
+        'app.kubernetes.io/name=inventory',
+      )}`,
+      { headers: { Authorization: 'Bearer demo-cloud-token' } },
+    );
+    assert.equal(
+      ((await inventory.json()) as { items: unknown[] }).items.length,
+      3,
+    );
+    const anonymous = await fetch(`${urls.homelab}/api/v1/pods`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(
+      ((await anonymous.json()) as { reason: string }).reason,
+      'Unauthorized',
+    );
+  });
+
+  test('Prometheus returns the traffic plan: rates and success ratios within 5%', async () => {
+    const deadline = Date.now() + 110_000;
+    await waitForFullMinute(urls.promHomelab, deadline);
+    await waitForFullMinute(urls.promCloud, deadline);
+    const prom = { homelab: urls.promHomelab, cloud: urls.promCloud };
+
+    // rate() over the golden-signal counters has data for every demo workload.
+    const linkerd = await promQuery(
+      prom.homelab,
+      'sum by (namespace, deployment) (rate(response_total{direction="inbound"}[1m]))',
+    );
+    const linkerdWorkloads = new Set(
+      linkerd
+        .filter(r => r.value > 0)
+        .map(r => `${r.metric.namespace}/${r.metric.deployment}`),
+    );
+    for (const w of [
+      'storefront/storefront',
+      'payments/payments',
+      'shipping/shipping',
+    ]) {
+      assert.ok(
+        linkerdWorkloads.has(w),
+        `no rate(response_total[1m]) for ${w}: ${[...linkerdWorkloads]}`,
+      );
+    }
+    const istio = await promQuery(
+      prom.cloud,
+      'sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{reporter="destination"}[1m]))',
+    );
+    const istioWorkloads = new Set(
+      istio
+        .filter(r => r.value > 0)
+        .map(
+          r =>
+            `${r.metric.destination_workload_namespace}/${r.metric.destination_workload}`,
+        ),
+    );
+    for (const w of ['inventory/inventory', 'shipping/shipping']) {
+      assert.ok(
+        istioWorkloads.has(w),
+        `no rate(istio_requests_total[1m]) for ${w}: ${[...istioWorkloads]}`,
+      );
+    }
+
+    for (const edge of TRAFFIC_PLAN) {
+      const q = edgeQuery(edge);
+      const base = prom[q.prom];
+      const sel = selector(q.labels);
+      // An inbound-only edge (callers outside the mesh) is all the destination receives.
+      const expectedRate = edge.source
+        ? edge.requestsPerSecond
+        : TRAFFIC_PLAN.filter(
+            e =>
+              e.mesh === edge.mesh &&
+              e.destination.namespace === edge.destination.namespace &&
+              e.destination.deployment === edge.destination.deployment,
+          ).reduce((a, e) => a + e.requestsPerSecond, 0);
+      const rate = await scalar(base, `sum(rate(${q.metric}${sel}[1m]))`);
+      assertWithin(rate, expectedRate, `${edge.id} request rate`);
+      const failures = `${q.metric}${sel.replace(/\}$/, `,${q.failure}}`)}`;
+      const success = await scalar(
+        base,
+        `1 - (sum(rate(${failures}[1m])) or vector(0)) / sum(rate(${q.metric}${sel}[1m]))`,
+      );
+      assertWithin(success, edge.successRatio, `${edge.id} success ratio`);
+    }
+
+    // The "few per cent failures on one service" are visible as such, not rounded away.
+    const payments = await scalar(
+      prom.homelab,
+      'sum(rate(response_total{deployment="storefront",dst_deployment="payments",direction="outbound",classification="failure"}[1m])) / sum(rate(response_total{deployment="storefront",dst_deployment="payments",direction="outbound"}[1m]))',
+    );
+    assert.ok(
+      payments > 0.02 && payments < 0.04,
+      `storefront->payments failure ratio ${payments}, expected about 0.03`,
+    );
+
+    // The plaintext edge is reported as such; the rest of the Istio traffic is mTLS.
+    const plaintext = await promQuery(
+      prom.cloud,
+      'sum by (source_workload, destination_workload) (rate(istio_requests_total{reporter="destination",connection_security_policy!="mutual_tls"}[1m]))',
+    );
+    assert.deepEqual(
+      plaintext.map(
+        r => `${r.metric.source_workload}->${r.metric.destination_workload}`,
+      ),
+      ['batch-importer->inventory'],
+    );
+
+    // Certificate expiry gauges: both Linkerd metric names, and Istio's root.
+    const expiry = await promQuery(
+      prom.homelab,
+      'count by (__name__) ({__name__=~"(control_)?identity_cert_expiration_timestamp_seconds"})',
+    );
+    assert.deepEqual(expiry.map(r => r.metric.__name__).sort(), [
+      'control_identity_cert_expiration_timestamp_seconds',
+      'identity_cert_expiration_timestamp_seconds',
+    ]);
+    const root = await scalar(
+      prom.cloud,
+      'citadel_server_root_cert_expiry_timestamp - time()',
+    );
+    assert.ok(root > 3000 * 86400, `istio root expires in ${root} s`);
+  });
+
+  test('stops on SIGTERM with exit code 0, leaving nothing listening', async () => {
+    const code = await stopDemo();
+    assert.equal(code, 0, childOutput);
+    for (const url of [
+      urls.homelab,
+      urls.cloud,
+      urls.promHomelab,
+      urls.promCloud,
+    ]) {
+      await assert.rejects(
+        fetch(`${url}/-/ready`),
+        `${url} still answers after stop`,
+      );
+    }
+  });
+});
