@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { meshStatusServiceFactory } from '@meshlens/plugin-mesh-backend';
 
 const backend = createBackend();
 
@@ -16,13 +17,21 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@meshlens/plugin-scaffolder-backend-module-mesh'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('./searchEngine'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@meshlens/plugin-search-backend-module-mesh'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Meshlens: the mesh API, and its status service for the search collator and
+// the scaffolder actions.
+backend.add(import('@meshlens/plugin-mesh-backend'));
+backend.add(meshStatusServiceFactory);
 
 backend.start();

@@ -20,8 +20,19 @@ export const meshNamespaceOnboardPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Read the certificates of every configured cluster's mesh (trust anchors,
+ * issuers, webhooks): cluster-wide, so not tied to one catalog entity.
+ * @public
+ */
+export const meshCertificatesReadPermission = createPermission({
+  name: 'mesh.certificates.read',
+  attributes: { action: 'read' },
+});
+
 /** @public */
 export const meshPermissions = [
   meshEntityReadPermission,
   meshNamespaceOnboardPermission,
+  meshCertificatesReadPermission,
 ];

@@ -201,8 +201,11 @@ export interface OverviewEntity {
   title?: string;
   owner?: string;
   clusters: string[];
+  /** The mesh of the first meshed cluster; `perCluster` has every one. */
   mesh: MeshName;
   dataPlane: DataPlane;
+  /** Mesh and data plane in each cluster, for entities that span meshes. */
+  perCluster?: Array<{ cluster: string; mesh: MeshName; dataPlane: DataPlane }>;
   pods: number;
   meshedPods: number;
   mtlsMode: MtlsMode;

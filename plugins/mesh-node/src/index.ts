@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from './statusService';
+export * from './adapters';
+export * from './promql';

@@ -5,6 +5,7 @@ import {
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   EntityMeshStatus,
+  EntityMeshTimeseries,
   MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
@@ -42,3 +43,24 @@ export const meshStatusServiceRef = createServiceRef<MeshStatusService>({
   id: 'mesh.status',
   scope: 'plugin',
 });
+
+/** @public */
+export interface MeshTimeseriesRequestOptions {
+  credentials: BackstageCredentials;
+  /** How far back, a Prometheus duration such as `1h`. */
+  range?: string;
+  /** Between points, a Prometheus duration such as `1m`. */
+  step?: string;
+}
+
+/**
+ * Requests/s, success rate and p95 over time, per workload of an entity.
+ * Implemented by `@meshlens/plugin-mesh-backend`'s status service.
+ * @public
+ */
+export interface MeshTimeseriesService {
+  getEntityTimeseries(
+    entityRef: string | CompoundEntityRef,
+    options: MeshTimeseriesRequestOptions,
+  ): Promise<EntityMeshTimeseries>;
+}

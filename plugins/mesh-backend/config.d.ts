@@ -1,0 +1,50 @@
+export interface Config {
+  /** Meshlens: service-mesh status of catalog entities. */
+  mesh?: {
+    /**
+     * Per-cluster settings. `name` is a cluster name from the `kubernetes`
+     * config: Meshlens reaches clusters through the Kubernetes backend and
+     * has no cluster credentials of its own.
+     */
+    clusters?: Array<{
+      /** A cluster name of the Kubernetes plugin's configuration. */
+      name: string;
+      /** The PromQL HTTP API that scrapes this cluster's mesh proxies. */
+      prometheus?: {
+        /** Base URL of a Prometheus-compatible API (Prometheus, Thanos, Mimir), e.g. http://prometheus:9090 */
+        url: string;
+        /**
+         * Headers sent with every query, e.g. `Authorization` or `X-Scope-OrgID` for Mimir.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+      };
+      /**
+       * Deep-link templates into the meshes' own dashboards, shown by the
+       * frontend. `{namespace}`, `{workload}` and `{cluster}` are replaced
+       * (URL-encoded).
+       */
+      links?: {
+        /** Linkerd viz dashboard, e.g. http://viz.example/namespaces/{namespace}/deployments/{workload} */
+        linkerdViz?: string;
+        /** Kiali, e.g. https://kiali.example/kiali/console/namespaces/{namespace}/workloads/{workload} */
+        kiali?: string;
+        /** Grafana, e.g. https://grafana.example/d/abc?var-namespace={namespace}&var-workload={workload} */
+        grafana?: string;
+      };
+    }>;
+    /** Default metrics window, a Prometheus duration such as 5m (the default). */
+    window?: string;
+    /** Timeout of every upstream request (Kubernetes, Prometheus) in milliseconds; default 5000. */
+    timeoutMs?: number;
+    /** How long results are cached, in seconds; default 15. 0 turns caching off. */
+    cacheTtlSeconds?: number;
+    /** Certificate expiry thresholds. */
+    certificates?: {
+      /** Days left at or below which a certificate is `warning`; default 30. */
+      warningDays?: number;
+      /** Days left at or below which a certificate is `critical`; default 7. */
+      criticalDays?: number;
+    };
+  };
+}

@@ -1,0 +1,424 @@
+import { http, HttpResponse } from 'msw';
+import { KubeObject } from '@meshlens/plugin-mesh-node';
+import { matchesSelector, parseLabelSelector } from '../clients/labelSelector';
+
+export const KUBERNETES_BASE = 'http://127.0.0.1:18999/api/kubernetes';
+
+/** Objects of one fake cluster, addressed as the Kubernetes API does. */
+export class FakeCluster {
+  /** key: `${apiPrefix}|${plural}` (apiPrefix `api/v1` or `apis/g/v`) */
+  private readonly objects = new Map<string, KubeObject[]>();
+  down = false;
+
+  add(apiVersion: string, plural: string, object: KubeObject): this {
+    const key = `${
+      apiVersion.includes('/') ? 'apis' : 'api'
+    }/${apiVersion}|${plural}`;
+    const list = this.objects.get(key) ?? [];
+    list.push(object);
+    this.objects.set(key, list);
+    return this;
+  }
+
+  namespace(
+    name: string,
+    labels: Record<string, string> = {},
+    annotations: Record<string, string> = {},
+  ) {
+    return this.add('v1', 'namespaces', {
+      metadata: { name, labels, annotations },
+    });
+  }
+
+  /**
+   * A Deployment and its pods. `pod(i)` customizes each pod (containers,
+   * labels, annotations).
+   */
+  deployment(
+    namespace: string,
+    name: string,
+    options: {
+      labels?: Record<string, string>;
+      pods: number;
+      pod?: (
+        i: number,
+      ) => Partial<KubeObject> & { containers?: any[]; initContainers?: any[] };
+      templateLabels?: Record<string, string>;
+      templateAnnotations?: Record<string, string>;
+      ready?: boolean;
+    },
+  ) {
+    const selector = { app: name };
+    this.add('apps/v1', 'deployments', {
+      metadata: { name, namespace, labels: { ...selector, ...options.labels } },
+      spec: {
+        replicas: options.pods,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: { ...selector, ...options.templateLabels },
+            annotations: options.templateAnnotations,
+          },
+        },
+      },
+      status: { readyReplicas: options.ready === false ? 0 : options.pods },
+    });
+    for (let i = 0; i < options.pods; i++) {
+      const custom = options.pod?.(i) ?? {};
+      this.add('v1', 'pods', {
+        metadata: {
+          name: `${name}-abc-${i}`,
+          namespace,
+          ...custom.metadata,
+          labels: {
+            ...selector,
+            ...options.labels,
+            ...custom.metadata?.labels,
+          },
+        },
+        spec: {
+          containers: [
+            { name, image: `example/${name}:1` },
+            ...(custom.containers ?? []),
+          ],
+          initContainers: custom.initContainers,
+        },
+      });
+    }
+    return this;
+  }
+
+  /** Answers a GET of the Kubernetes API path, like an API server would. */
+  handle(
+    path: string,
+    labelSelector: string | null,
+  ): { status: number; body: unknown } {
+    const notFound = { status: 404, body: { kind: 'Status', code: 404 } };
+    const m = path.match(
+      /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?$/,
+    );
+    if (!m) return notFound;
+    const [, prefix, namespace, plural, name] = m;
+    let items: KubeObject[];
+    let wanted = name;
+    if (!plural) {
+      // GET /api/v1/namespaces/<name>
+      if (prefix !== 'api/v1' || !namespace) return notFound;
+      items = this.objects.get('api/v1|namespaces') ?? [];
+      wanted = namespace;
+    } else {
+      items = this.objects.get(`${prefix}|${plural}`) ?? [];
+      if (namespace !== undefined) {
+        items = items.filter(o => o.metadata.namespace === namespace);
+      }
+    }
+    if (wanted) {
+      const found = items.find(o => o.metadata.name === wanted);
+      return found ? { status: 200, body: found } : notFound;
+    }
+    if (labelSelector) {
+      const selector = parseLabelSelector(labelSelector);
+      items = items.filter(o => matchesSelector(selector, o.metadata.labels));
+    }
+    return { status: 200, body: { kind: 'List', items } };
+  }
+}
+
+/** Requests counted per upstream, with their paths or queries. */
+export class UpstreamLog {
+  kubernetes: string[] = [];
+  prometheus: string[] = [];
+  clusters = 0;
+  reset() {
+    this.kubernetes = [];
+    this.prometheus = [];
+    this.clusters = 0;
+  }
+}
+
+/**
+ * Traffic a fake Prometheus reports per workload, as counts over the
+ * window: `plaintext` of the successes were not mTLS.
+ */
+export interface FakeTraffic {
+  mesh: 'linkerd' | 'istio' | 'cilium';
+  namespace: string;
+  workload: string;
+  success: number;
+  failure: number;
+  plaintext?: number;
+  latencyMs?: number;
+  callers?: Array<{
+    namespace: string;
+    workload: string;
+    count: number;
+    tls: boolean;
+  }>;
+}
+
+function namespaceFilter(
+  query: string,
+  label: string,
+): (ns: string) => boolean {
+  const eq = query.match(new RegExp(`[{,]${label}="((?:[^"\\\\]|\\\\.)*)"`));
+  if (eq) {
+    const value = JSON.parse(`"${eq[1]}"`);
+    return ns => ns === value;
+  }
+  const re = query.match(new RegExp(`[{,]${label}=~"((?:[^"\\\\]|\\\\.)*)"`));
+  if (re) {
+    const pattern = new RegExp(`^(?:${JSON.parse(`"${re[1]}"`)})$`);
+    return ns => pattern.test(ns);
+  }
+  return () => true;
+}
+
+/**
+ * A Prometheus that answers the adapters' instant queries from
+ * {@link FakeTraffic}: enough to test wiring and batching. The numbers
+ * themselves are proven against a real Prometheus in the integration test.
+ */
+export function fakePrometheusAnswer(query: string, traffic: FakeTraffic[]) {
+  const out: Array<{
+    metric: Record<string, string>;
+    value: [number, string];
+  }> = [];
+  const push = (metric: Record<string, string>, value: number) =>
+    out.push({ metric, value: [Date.now() / 1000, String(value)] });
+  const quantile = query.startsWith('histogram_quantile');
+  if (
+    query.includes('response_total{direction="inbound"') ||
+    query.includes('response_latency_ms_bucket{direction="inbound"')
+  ) {
+    const inNs = namespaceFilter(query, 'namespace');
+    for (const t of traffic.filter(
+      x => x.mesh === 'linkerd' && inNs(x.namespace),
+    )) {
+      const base = { namespace: t.namespace, deployment: t.workload };
+      if (quantile) {
+        push(base, t.latencyMs ?? 10);
+        continue;
+      }
+      push(
+        { ...base, classification: 'success', tls: 'true' },
+        t.success - (t.plaintext ?? 0),
+      );
+      if (t.plaintext)
+        push(
+          { ...base, classification: 'success', tls: 'no_identity' },
+          t.plaintext,
+        );
+      push({ ...base, classification: 'failure', tls: 'true' }, t.failure);
+    }
+  } else if (query.includes('response_total{direction="outbound"')) {
+    const inDst = namespaceFilter(query, 'dst_namespace');
+    const inSrc = namespaceFilter(query, 'namespace');
+    for (const t of traffic.filter(x => x.mesh === 'linkerd')) {
+      for (const c of t.callers ?? []) {
+        if (
+          query.includes('dst_namespace=')
+            ? inDst(t.namespace)
+            : inSrc(c.namespace)
+        ) {
+          push(
+            {
+              namespace: c.namespace,
+              deployment: c.workload,
+              dst_namespace: t.namespace,
+              dst_deployment: t.workload,
+              classification: 'success',
+              tls: c.tls ? 'true' : 'no_identity',
+            },
+            c.count,
+          );
+        }
+      }
+    }
+  } else if (query.includes('istio_request')) {
+    const inDst = namespaceFilter(query, 'destination_workload_namespace');
+    if (!query.includes('source_workload_namespace=')) {
+      for (const t of traffic.filter(
+        x => x.mesh === 'istio' && inDst(x.namespace),
+      )) {
+        const base = {
+          destination_workload_namespace: t.namespace,
+          destination_workload: t.workload,
+        };
+        if (quantile) {
+          push(base, t.latencyMs ?? 10);
+          continue;
+        }
+        push(
+          {
+            ...base,
+            source_workload_namespace: 'shop',
+            source_workload: 'caller',
+            response_code: '200',
+            connection_security_policy: 'mutual_tls',
+          },
+          t.success - (t.plaintext ?? 0),
+        );
+        if (t.plaintext)
+          push(
+            {
+              ...base,
+              source_workload_namespace: 'legacy',
+              source_workload: 'unknown',
+              response_code: '200',
+              connection_security_policy: 'none',
+            },
+            t.plaintext,
+          );
+        push(
+          {
+            ...base,
+            source_workload_namespace: 'shop',
+            source_workload: 'caller',
+            response_code: '503',
+            connection_security_policy: 'mutual_tls',
+          },
+          t.failure,
+        );
+      }
+    }
+  } else if (query.includes('hubble_http_request')) {
+    const inDst = namespaceFilter(query, 'destination_namespace');
+    if (!query.includes('source_namespace=')) {
+      for (const t of traffic.filter(
+        x => x.mesh === 'cilium' && inDst(x.namespace),
+      )) {
+        const base = {
+          destination_namespace: t.namespace,
+          destination_workload: t.workload,
+        };
+        if (quantile) {
+          // The adapter scales seconds to ms inside the query (`* 1000`).
+          push(
+            base,
+            (t.latencyMs ?? 10) / (query.endsWith('* 1000') ? 1 : 1000),
+          );
+          continue;
+        }
+        push(
+          {
+            ...base,
+            source_namespace: 'edge',
+            source_workload: 'sensor',
+            status: '200',
+          },
+          t.success,
+        );
+        push(
+          {
+            ...base,
+            source_namespace: 'edge',
+            source_workload: 'sensor',
+            status: '500',
+          },
+          t.failure,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** msw handlers for the Kubernetes backend (clusters and proxy) and one Prometheus per cluster. */
+export function upstreamHandlers(options: {
+  clusters: Record<string, FakeCluster>;
+  prometheus: Record<
+    string,
+    { url: string; traffic: FakeTraffic[]; down?: boolean }
+  >;
+  log: UpstreamLog;
+  onProxyRequest?: (request: Request) => void;
+}) {
+  return [
+    http.get(`${KUBERNETES_BASE}/clusters`, ({ request }) => {
+      options.log.clusters++;
+      if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+        return HttpResponse.json(
+          { error: { name: 'AuthenticationError' } },
+          { status: 401 },
+        );
+      }
+      return HttpResponse.json({
+        items: Object.keys(options.clusters).map(name => ({
+          name,
+          authProvider: 'serviceAccount',
+        })),
+      });
+    }),
+    http.get(`${KUBERNETES_BASE}/proxy/*`, ({ request }) => {
+      options.onProxyRequest?.(request);
+      const url = new URL(request.url);
+      const path = url.pathname.replace('/api/kubernetes/proxy', '');
+      options.log.kubernetes.push(
+        `${request.headers.get('backstage-kubernetes-cluster')}${path}${
+          url.search
+        }`,
+      );
+      if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+        return HttpResponse.json(
+          { error: { name: 'AuthenticationError' } },
+          { status: 401 },
+        );
+      }
+      const cluster =
+        options.clusters[
+          request.headers.get('backstage-kubernetes-cluster') ?? ''
+        ];
+      if (!cluster) {
+        return HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'no such cluster' } },
+          { status: 404 },
+        );
+      }
+      if (cluster.down) {
+        return HttpResponse.json(
+          { error: { name: 'Error', message: 'connect ECONNREFUSED' } },
+          { status: 502 },
+        );
+      }
+      const { status, body } = cluster.handle(
+        path,
+        url.searchParams.get('labelSelector'),
+      );
+      return HttpResponse.json(body as any, { status });
+    }),
+    ...Object.values(options.prometheus).flatMap(p => [
+      http.post(`${p.url}/api/v1/query`, async ({ request }) => {
+        const form = new URLSearchParams(await request.text());
+        const query = form.get('query') ?? '';
+        options.log.prometheus.push(query);
+        if (p.down) return new HttpResponse('upstream down', { status: 503 });
+        return HttpResponse.json({
+          status: 'success',
+          data: {
+            resultType: 'vector',
+            result: fakePrometheusAnswer(query, p.traffic),
+          },
+        });
+      }),
+      http.post(`${p.url}/api/v1/query_range`, async ({ request }) => {
+        const form = new URLSearchParams(await request.text());
+        const query = form.get('query') ?? '';
+        options.log.prometheus.push(query);
+        if (p.down) return new HttpResponse('upstream down', { status: 503 });
+        const start = Number(form.get('start'));
+        const step = Number(form.get('step'));
+        const result = fakePrometheusAnswer(
+          query.replace('sum(rate(', 'sum(increase(').replace('[1m]', '[5m]'),
+          p.traffic,
+        ).map(r => ({
+          metric: r.metric,
+          values: [0, 1, 2].map(i => [start + i * step, r.value[1]]),
+        }));
+        return HttpResponse.json({
+          status: 'success',
+          data: { resultType: 'matrix', result },
+        });
+      }),
+    ]),
+  ];
+}

@@ -1,0 +1,384 @@
+import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
+import {
+  KubeObject,
+  KubeResourceType,
+  MeshAdapter,
+  MeshAssessmentContext,
+  MeshCertificateSource,
+  MeshClusterReader,
+  MeshControlPlaneState,
+  MeshDetection,
+  MeshMetricScope,
+  MeshNamespaceContext,
+  MeshRangeScope,
+  MeshWorkload,
+  PromSample,
+  PromSeries,
+  promqlBy,
+  promqlMatcher,
+  promqlSelector,
+} from '@meshlens/plugin-mesh-node';
+import {
+  CONFIG_MAP,
+  DAEMON_SET,
+  NETWORK_POLICY,
+  QUANTILES,
+  SeriesAccumulator,
+  TrafficAccumulator,
+  imageTag,
+  samples,
+  summarizeNetworkPolicy,
+  workloadReady,
+} from './common';
+
+const CILIUM_NETWORK_POLICY: KubeResourceType = {
+  apiVersion: 'cilium.io/v2',
+  kind: 'CiliumNetworkPolicy',
+  plural: 'ciliumnetworkpolicies',
+};
+const PROXY_VISIBILITY = 'policy.cilium.io/proxy-visibility';
+/** Cilium's dashboard counts everything but 5xx as success. */
+const isSuccess = (status: string | undefined) => !/^5/.test(status ?? '');
+
+function rules(policy: KubeObject): any[] {
+  const spec = policy.spec ?? {};
+  return [...(spec.ingress ?? []), ...(spec.egress ?? [])];
+}
+
+/** HTTP metrics exist only for pods selected by a policy with L7 rules. */
+function hasL7Rules(policy: KubeObject): boolean {
+  return rules(policy).some((r: any) =>
+    (r.toPorts ?? []).some(
+      (p: any) => p.rules?.http || p.rules?.kafka || p.rules?.dns,
+    ),
+  );
+}
+
+function requiresAuth(policy: KubeObject): boolean {
+  return rules(policy).some((r: any) => r.authentication?.mode === 'required');
+}
+
+function selects(
+  policy: KubeObject,
+  labels: Record<string, string> | undefined,
+) {
+  const match = policy.spec?.endpointSelector?.matchLabels ?? {};
+  return Object.entries<string>(match).every(([k, v]) => {
+    // Cilium also accepts labels prefixed with their source, e.g. k8s:app.
+    const key = k.replace(/^k8s:/, '');
+    return labels?.[key] === v;
+  });
+}
+
+/** Cilium: the eBPF data plane, with Hubble's HTTP metrics where L7 visibility is on. */
+export class CiliumAdapter implements MeshAdapter {
+  readonly mesh = 'cilium';
+  readonly detectionResources = [CILIUM_NETWORK_POLICY];
+  readonly policyResources = [CILIUM_NETWORK_POLICY, NETWORK_POLICY];
+
+  async readControlPlane(
+    reader: MeshClusterReader,
+  ): Promise<MeshControlPlaneState | undefined> {
+    const agents = await reader.list(DAEMON_SET, {
+      labelSelector: 'k8s-app=cilium',
+    });
+    if (agents.length === 0) return undefined;
+    const namespace = agents[0].metadata.namespace!;
+    const config =
+      (await reader.get(CONFIG_MAP, 'cilium-config', namespace))?.data ?? {};
+    const problems = agents
+      .filter(a => !workloadReady(a))
+      .map(a => `DaemonSet ${namespace}/${a.metadata.name} is not ready`);
+    if (config['enable-hubble'] === 'false') {
+      problems.push(
+        'Hubble is disabled (enable-hubble=false): no HTTP metrics',
+      );
+    }
+    const tagOf = (a: KubeObject) =>
+      imageTag(
+        (a.spec?.template?.spec?.containers ?? []).find(
+          (c: any) => c.name === 'cilium-agent',
+        )?.image ?? a.spec?.template?.spec?.containers?.[0]?.image,
+      );
+    return {
+      namespace,
+      version:
+        agents[0].metadata.labels?.['app.kubernetes.io/version'] ??
+        tagOf(agents[0]),
+      healthy: problems.length === 0,
+      problems,
+      details: {
+        meshAuth: config['mesh-auth-enabled'] === 'true',
+        encryption:
+          config['enable-wireguard'] === 'true' ||
+          config['enable-ipsec'] === 'true',
+        hubble: config['enable-hubble'] !== 'false',
+      },
+    };
+  }
+
+  private l7Policies(context: MeshNamespaceContext): KubeObject[] {
+    return (context.resources.CiliumNetworkPolicy ?? []).filter(
+      p => hasL7Rules(p) || requiresAuth(p),
+    );
+  }
+
+  detect(context: MeshNamespaceContext): MeshDetection | undefined {
+    const policies = this.l7Policies(context);
+    if (policies.length === 0) return undefined;
+    return {
+      dataPlane: 'ebpf',
+      injection: {
+        namespace: 'enabled',
+        marker: `CiliumNetworkPolicy ${policies
+          .map(p => p.metadata.name)
+          .join(', ')} (L7 visibility)`,
+      },
+      enrolled: true,
+    };
+  }
+
+  isPodMeshed(pod: KubeObject, context: MeshNamespaceContext): boolean {
+    if (pod.spec?.hostNetwork) return false;
+    return this.l7Policies(context).some(p => selects(p, pod.metadata.labels));
+  }
+
+  proxyVersion(): string | null {
+    // No per-pod proxy: the node agent's version is the control plane's.
+    return null;
+  }
+
+  summarizePolicy(object: KubeObject): string {
+    if (object.kind !== 'CiliumNetworkPolicy')
+      return summarizeNetworkPolicy(object);
+    const selector = Object.entries(
+      object.spec?.endpointSelector?.matchLabels ?? {},
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const http = rules(object)
+      .flatMap((r: any) => r.toPorts ?? [])
+      .flatMap((p: any) => p.rules?.http ?? [])
+      .map((h: any) => `${h.method ?? '*'} ${h.path ?? '/*'}`);
+    return `${selector ? `Pods ${selector}` : 'All pods'}: ${
+      (object.spec?.ingress ?? []).length
+    } ingress, ${(object.spec?.egress ?? []).length} egress rule(s)${
+      http.length ? `, L7 HTTP ${http.slice(0, 3).join(', ')}` : ''
+    }${requiresAuth(object) ? ', mutual authentication required' : ''}`;
+  }
+
+  mtlsMode(workload: MeshWorkload, context: MeshAssessmentContext): MtlsMode {
+    const labels = workload.object.spec?.template?.metadata?.labels;
+    const policies = (context.policies.CiliumNetworkPolicy ?? []).filter(p =>
+      selects(p, labels),
+    );
+    if (context.controlPlane.details.meshAuth && policies.some(requiresAuth)) {
+      return 'strict';
+    }
+    // WireGuard/IPsec encrypt node to node for every pod, without workload identity.
+    if (context.controlPlane.details.encryption) return 'automatic';
+    return 'disabled';
+  }
+
+  certificateSources(
+    controlPlane: MeshControlPlaneState,
+  ): MeshCertificateSource[] {
+    const ns = controlPlane.namespace;
+    return [
+      {
+        kind: 'Secret',
+        namespace: ns,
+        name: 'cilium-ca',
+        keys: [{ key: 'ca.crt', role: 'trust-anchor' }],
+      },
+      {
+        kind: 'Secret',
+        namespace: ns,
+        name: 'hubble-server-certs',
+        keys: [
+          { key: 'tls.crt', role: 'workload' },
+          { key: 'ca.crt', role: 'trust-anchor' },
+        ],
+      },
+    ];
+  }
+
+  metricQueries(scope: MeshMetricScope): Record<string, string> {
+    const w = scope.window;
+    const dst = promqlMatcher('destination_namespace', scope.namespaces);
+    const server = promqlSelector(['reporter="server"', dst]);
+    const peer = scope.summary ? [] : ['source_namespace', 'source_workload'];
+    const queries: Record<string, string> = {
+      inbound: `sum(increase(hubble_http_requests_total${server}[${w}])) ${promqlBy(
+        ['destination_namespace', 'destination_workload', ...peer, 'status'],
+      )}`,
+    };
+    if (scope.summary) return queries;
+    for (const [name, q] of Object.entries(QUANTILES)) {
+      queries[
+        name
+      ] = `histogram_quantile(${q}, sum(rate(hubble_http_request_duration_seconds_bucket${server}[${w}])) ${promqlBy(
+        ['le', 'destination_namespace', 'destination_workload'],
+      )}) * 1000`;
+    }
+    queries.outbound = `sum(increase(hubble_http_requests_total${promqlSelector(
+      [
+        'reporter="server"',
+        promqlMatcher('source_namespace', scope.namespaces),
+      ],
+    )}[${w}])) ${promqlBy([
+      'source_namespace',
+      'source_workload',
+      'destination_namespace',
+      'destination_workload',
+      'status',
+    ])}`;
+    return queries;
+  }
+
+  readMetrics(results: Record<string, PromSample[]>, scope: MeshMetricScope) {
+    const acc = TrafficAccumulator.forWindow(scope.window);
+    const inScope = (ns: string) =>
+      !scope.namespaces || scope.namespaces.includes(ns);
+    for (const s of samples(results, 'inbound')) {
+      const m = s.metric;
+      const ok = isSuccess(m.status);
+      // Hubble has no per-request mTLS label.
+      acc.addRequests(
+        m.destination_namespace,
+        m.destination_workload,
+        s.value,
+        ok,
+        null,
+      );
+      if (!scope.summary) {
+        acc.addEdge(
+          m.destination_namespace,
+          m.destination_workload,
+          'inbound',
+          {
+            namespace: m.source_namespace ?? '',
+            name: m.source_workload ?? '',
+          },
+          s.value,
+          ok,
+          null,
+        );
+      }
+    }
+    for (const name of Object.keys(QUANTILES) as Array<
+      keyof typeof QUANTILES
+    >) {
+      for (const s of samples(results, name)) {
+        acc.addLatency(
+          s.metric.destination_namespace,
+          s.metric.destination_workload,
+          name,
+          s.value,
+        );
+      }
+    }
+    for (const s of samples(results, 'outbound')) {
+      const m = s.metric;
+      if (!inScope(m.source_namespace)) continue;
+      acc.addEdge(
+        m.source_namespace,
+        m.source_workload,
+        'outbound',
+        {
+          namespace: m.destination_namespace ?? '',
+          name: m.destination_workload ?? '',
+        },
+        s.value,
+        isSuccess(m.status),
+        null,
+      );
+    }
+    return acc.result();
+  }
+
+  rangeQueries(scope: MeshRangeScope): Record<string, string> {
+    const server = promqlSelector([
+      'reporter="server"',
+      promqlMatcher('destination_namespace', scope.namespaces),
+    ]);
+    return {
+      rate: `sum(rate(hubble_http_requests_total${server}[${
+        scope.window
+      }])) ${promqlBy([
+        'destination_namespace',
+        'destination_workload',
+        'status',
+      ])}`,
+      p95: `histogram_quantile(0.95, sum(rate(hubble_http_request_duration_seconds_bucket${server}[${
+        scope.window
+      }])) ${promqlBy([
+        'le',
+        'destination_namespace',
+        'destination_workload',
+      ])})`,
+    };
+  }
+
+  readRange(results: Record<string, PromSeries[]>) {
+    const acc = new SeriesAccumulator();
+    for (const s of results.rate ?? []) {
+      acc.addRate(
+        s.metric.destination_namespace,
+        s.metric.destination_workload,
+        s,
+        isSuccess(s.metric.status),
+      );
+    }
+    for (const s of results.p95 ?? []) {
+      acc.addP95(
+        s.metric.destination_namespace,
+        s.metric.destination_workload,
+        s,
+        1000,
+      );
+    }
+    return acc.result();
+  }
+
+  enrollHint(namespace: string): string {
+    return `Apply a CiliumNetworkPolicy in ${namespace} whose ingress toPorts carry L7 http rules (the "Mesh my service" template writes one)`;
+  }
+
+  checks(context: MeshAssessmentContext): MeshCheck[] {
+    const checks: MeshCheck[] = [];
+    const withoutL7 = context.workloads.filter(
+      w => !w.pods.some(p => this.isPodMeshed(p, context)),
+    );
+    if (context.detection.enrolled && withoutL7.length > 0) {
+      checks.push({
+        id: 'cilium.l7-visibility',
+        status: 'warn',
+        message: `${withoutL7
+          .map(w => w.name)
+          .join(
+            ', ',
+          )} have no L7 visibility: Hubble reports no HTTP metrics for them`,
+        hint: this.enrollHint(context.namespaceName),
+      });
+    }
+    const annotated = context.workloads.filter(w =>
+      w.pods.some(
+        p => p.metadata.annotations?.[PROXY_VISIBILITY] !== undefined,
+      ),
+    );
+    if (annotated.length > 0) {
+      checks.push({
+        id: 'cilium.proxy-visibility-annotation',
+        status: 'warn',
+        message: `${annotated
+          .map(w => w.name)
+          .join(
+            ', ',
+          )} rely on the annotation ${PROXY_VISIBILITY}, which Cilium no longer supports`,
+        hint: 'Replace it with a CiliumNetworkPolicy with L7 rules',
+      });
+    }
+    return checks;
+  }
+}

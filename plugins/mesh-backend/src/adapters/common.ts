@@ -1,0 +1,327 @@
+import { Edge, GoldenMetrics } from '@meshlens/plugin-mesh-common';
+import {
+  KubeObject,
+  KubeResourceType,
+  MeshWorkload,
+  MeshWorkloadSeries,
+  MeshWorkloadTraffic,
+  PromSample,
+  PromSeries,
+  promDurationSeconds,
+} from '@meshlens/plugin-mesh-node';
+
+export const DEPLOYMENT: KubeResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+};
+export const DAEMON_SET: KubeResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  plural: 'daemonsets',
+};
+export const NETWORK_POLICY: KubeResourceType = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+};
+export const CONFIG_MAP: KubeResourceType = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+};
+
+export const QUANTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
+
+/** Every container of a pod, native sidecars (init containers) included. */
+export function containers(
+  pod: KubeObject,
+): Array<{ name: string; image?: string }> {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+}
+
+/** The tag of an image reference; null for digest-pinned or untagged images. */
+export function imageTag(image: string | undefined): string | null {
+  if (!image || image.includes('@')) return null;
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > lastSlash ? image.slice(colon + 1) : null;
+}
+
+/** Ready when every desired replica (or scheduled daemon pod) is ready. */
+export function workloadReady(object: KubeObject): boolean {
+  const s = object.status ?? {};
+  if (object.kind === 'DaemonSet' || s.desiredNumberScheduled !== undefined) {
+    return (s.numberReady ?? 0) >= (s.desiredNumberScheduled ?? 1);
+  }
+  const want = object.spec?.replicas ?? 1;
+  return (s.readyReplicas ?? 0) >= want;
+}
+
+export function finite(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/** Pod-template labels matched against `matchLabels` (policies that select workloads). */
+export function selectsWorkload(
+  matchLabels: Record<string, string> | undefined,
+  workload: MeshWorkload,
+): boolean {
+  const labels = workload.object.spec?.template?.metadata?.labels ?? {};
+  return Object.entries(matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+interface EdgeCounts {
+  direction: 'inbound' | 'outbound';
+  namespace: string;
+  name: string;
+  success: number;
+  failure: number;
+  mtls: number;
+  plain: number;
+}
+
+interface WorkloadCounts {
+  namespace: string;
+  workload: string;
+  success: number;
+  failure: number;
+  encrypted: number;
+  /** Requests (or connections) whose encryption is known. */
+  encryptionKnown: number;
+  latency: { p50: number | null; p95: number | null; p99: number | null };
+  edges: Map<string, EdgeCounts>;
+}
+
+/**
+ * Adds up the counts an adapter reads from Prometheus into per-workload
+ * golden metrics the way the meshes' own tools do: success rate =
+ * success / (success + failure), requests/s = (success + failure) / window.
+ */
+export class TrafficAccumulator {
+  private readonly workloads = new Map<string, WorkloadCounts>();
+
+  constructor(private readonly windowSeconds: number) {}
+
+  static forWindow(window: string) {
+    return new TrafficAccumulator(promDurationSeconds(window));
+  }
+
+  private entry(namespace: string, workload: string): WorkloadCounts {
+    const key = `${namespace}/${workload}`;
+    let e = this.workloads.get(key);
+    if (!e) {
+      e = {
+        namespace,
+        workload,
+        success: 0,
+        failure: 0,
+        encrypted: 0,
+        encryptionKnown: 0,
+        latency: { p50: null, p95: null, p99: null },
+        edges: new Map(),
+      };
+      this.workloads.set(key, e);
+    }
+    return e;
+  }
+
+  addRequests(
+    namespace: string,
+    workload: string,
+    count: number,
+    ok: boolean,
+    encrypted: boolean | null,
+  ) {
+    if (!namespace || !workload || !Number.isFinite(count)) return;
+    const e = this.entry(namespace, workload);
+    if (ok) e.success += count;
+    else e.failure += count;
+    if (encrypted !== null) {
+      e.encryptionKnown += count;
+      if (encrypted) e.encrypted += count;
+    }
+  }
+
+  /** Connection counts, for meshes (ambient ztunnel) with no HTTP metrics. */
+  addConnections(
+    namespace: string,
+    workload: string,
+    count: number,
+    encrypted: boolean,
+  ) {
+    if (!namespace || !workload || !Number.isFinite(count)) return;
+    const e = this.entry(namespace, workload);
+    if (e.success + e.failure > 0) return;
+    e.encryptionKnown += count;
+    if (encrypted) e.encrypted += count;
+  }
+
+  addLatency(
+    namespace: string,
+    workload: string,
+    quantile: keyof WorkloadCounts['latency'],
+    value: number,
+  ) {
+    if (!namespace || !workload) return;
+    this.entry(namespace, workload).latency[quantile] = finite(value);
+  }
+
+  addEdge(
+    namespace: string,
+    workload: string,
+    direction: 'inbound' | 'outbound',
+    peer: { namespace: string; name: string },
+    count: number,
+    ok: boolean,
+    encrypted: boolean | null,
+  ) {
+    if (!namespace || !workload || !peer.name || !Number.isFinite(count)) {
+      return;
+    }
+    const e = this.entry(namespace, workload);
+    const key = `${direction}|${peer.namespace}|${peer.name}`;
+    let edge = e.edges.get(key);
+    if (!edge) {
+      edge = {
+        direction,
+        namespace: peer.namespace,
+        name: peer.name,
+        success: 0,
+        failure: 0,
+        mtls: 0,
+        plain: 0,
+      };
+      e.edges.set(key, edge);
+    }
+    if (ok) edge.success += count;
+    else edge.failure += count;
+    if (encrypted === true) edge.mtls += count;
+    if (encrypted === false) edge.plain += count;
+  }
+
+  result(): MeshWorkloadTraffic[] {
+    return [...this.workloads.values()].map(e => {
+      const total = e.success + e.failure;
+      const metrics: GoldenMetrics = {
+        requestsPerSecond: total / this.windowSeconds,
+        successRate: total > 0 ? e.success / total : null,
+        latencyMs: e.latency,
+      };
+      const edges: Edge[] = [...e.edges.values()]
+        .map(edge => {
+          const n = edge.success + edge.failure;
+          let mtls: boolean | null = null;
+          if (edge.plain > 0) mtls = false;
+          else if (edge.mtls > 0) mtls = true;
+          return {
+            direction: edge.direction,
+            peer: { namespace: edge.namespace, name: edge.name },
+            requestsPerSecond: n / this.windowSeconds,
+            successRate: n > 0 ? edge.success / n : null,
+            mtls,
+          };
+        })
+        .sort((a, b) => b.requestsPerSecond - a.requestsPerSecond);
+      return {
+        namespace: e.namespace,
+        workload: e.workload,
+        metrics,
+        encryptedShare:
+          e.encryptionKnown > 0 ? e.encrypted / e.encryptionKnown : null,
+        edges,
+      };
+    });
+  }
+}
+
+/**
+ * Range results to points: `rate` series split by outcome, and a p95 series,
+ * each keyed by workload.
+ */
+export class SeriesAccumulator {
+  private readonly workloads = new Map<
+    string,
+    {
+      namespace: string;
+      workload: string;
+      points: Map<number, { ok: number; fail: number; p95: number | null }>;
+    }
+  >();
+
+  private point(namespace: string, workload: string, t: number) {
+    const key = `${namespace}/${workload}`;
+    let w = this.workloads.get(key);
+    if (!w) {
+      w = { namespace, workload, points: new Map() };
+      this.workloads.set(key, w);
+    }
+    let p = w.points.get(t);
+    if (!p) {
+      p = { ok: 0, fail: 0, p95: null };
+      w.points.set(t, p);
+    }
+    return p;
+  }
+
+  addRate(
+    namespace: string,
+    workload: string,
+    series: PromSeries,
+    ok: boolean,
+  ) {
+    if (!namespace || !workload) return;
+    for (const [t, v] of series.values) {
+      if (!Number.isFinite(v)) continue;
+      const p = this.point(namespace, workload, t);
+      if (ok) p.ok += v;
+      else p.fail += v;
+    }
+  }
+
+  addP95(namespace: string, workload: string, series: PromSeries, scale = 1) {
+    if (!namespace || !workload) return;
+    for (const [t, v] of series.values) {
+      this.point(namespace, workload, t).p95 = finite(v * scale);
+    }
+  }
+
+  result(): MeshWorkloadSeries[] {
+    return [...this.workloads.values()].map(w => ({
+      namespace: w.namespace,
+      workload: w.workload,
+      points: [...w.points.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([t, p]) => {
+          const total = p.ok + p.fail;
+          return {
+            t,
+            requestsPerSecond: total,
+            successRate: total > 0 ? p.ok / total : null,
+            p95Ms: p.p95,
+          };
+        }),
+    }));
+  }
+}
+
+export function samples(
+  results: Record<string, PromSample[]>,
+  id: string,
+): PromSample[] {
+  return results[id] ?? [];
+}
+
+/** One-line summary of a Kubernetes NetworkPolicy. */
+export function summarizeNetworkPolicy(object: KubeObject): string {
+  const spec = object.spec ?? {};
+  const selector = Object.entries(spec.podSelector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const types: string[] = spec.policyTypes ?? ['Ingress'];
+  return `${types.join('+')} rules for ${
+    selector ? `pods ${selector}` : 'all pods'
+  }: ${(spec.ingress ?? []).length} ingress, ${
+    (spec.egress ?? []).length
+  } egress`;
+}

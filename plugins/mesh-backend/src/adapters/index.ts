@@ -1,0 +1,11 @@
+import { MeshAdapter } from '@meshlens/plugin-mesh-node';
+import { CiliumAdapter } from './cilium';
+import { IstioAdapter } from './istio';
+import { LinkerdAdapter } from './linkerd';
+
+export { CiliumAdapter, IstioAdapter, LinkerdAdapter };
+
+/** The built-in adapters, in detection order. */
+export function defaultMeshAdapters(): MeshAdapter[] {
+  return [new LinkerdAdapter(), new IstioAdapter(), new CiliumAdapter()];
+}

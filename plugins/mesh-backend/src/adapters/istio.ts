@@ -1,0 +1,550 @@
+import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
+import {
+  KubeObject,
+  KubeResourceType,
+  MeshAdapter,
+  MeshAssessmentContext,
+  MeshCertificateSource,
+  MeshClusterReader,
+  MeshControlPlaneState,
+  MeshDetection,
+  MeshMetricScope,
+  MeshNamespaceContext,
+  MeshRangeScope,
+  MeshWorkload,
+  MeshWorkloadCertificate,
+  PromSample,
+  PromSeries,
+  promqlBy,
+  promqlMatcher,
+  promqlSelector,
+} from '@meshlens/plugin-mesh-node';
+import {
+  DAEMON_SET,
+  DEPLOYMENT,
+  NETWORK_POLICY,
+  QUANTILES,
+  SeriesAccumulator,
+  TrafficAccumulator,
+  containers,
+  imageTag,
+  samples,
+  selectsWorkload,
+  summarizeNetworkPolicy,
+  workloadReady,
+} from './common';
+
+const PEER_AUTHENTICATION: KubeResourceType = {
+  apiVersion: 'security.istio.io/v1',
+  kind: 'PeerAuthentication',
+  plural: 'peerauthentications',
+};
+const AUTHORIZATION_POLICY: KubeResourceType = {
+  apiVersion: 'security.istio.io/v1',
+  kind: 'AuthorizationPolicy',
+  plural: 'authorizationpolicies',
+};
+const DESTINATION_RULE: KubeResourceType = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'DestinationRule',
+  plural: 'destinationrules',
+};
+const VIRTUAL_SERVICE: KubeResourceType = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+};
+
+const INJECTION_LABEL = 'istio-injection';
+const REVISION_LABEL = 'istio.io/rev';
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+const INJECT_POD_KEY = 'sidecar.istio.io/inject';
+const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
+/** Inbound requests as reported by the destination sidecar or the waypoint (Kiali's reporter choice). */
+const INBOUND_REPORTER = 'reporter=~"destination|waypoint"';
+/** Istio's dashboards count everything but 5xx as success. */
+const isSuccess = (code: string | undefined) => !/^5\d\d$/.test(code ?? '');
+
+function peerAuthMode(object: KubeObject | undefined): string | undefined {
+  const mode = object?.spec?.mtls?.mode;
+  return mode && mode !== 'UNSET' ? String(mode) : undefined;
+}
+
+function toMtlsMode(mode: string | undefined): MtlsMode {
+  switch (mode) {
+    case 'STRICT':
+      return 'strict';
+    case 'DISABLE':
+      return 'disabled';
+    default:
+      // No PeerAuthentication, or UNSET all the way up, is PERMISSIVE.
+      return 'permissive';
+  }
+}
+
+/** Istio, sidecar and ambient (ztunnel, waypoints). */
+export class IstioAdapter implements MeshAdapter {
+  readonly mesh = 'istio';
+  readonly detectionResources: KubeResourceType[] = [];
+  readonly policyResources = [
+    PEER_AUTHENTICATION,
+    AUTHORIZATION_POLICY,
+    DESTINATION_RULE,
+    VIRTUAL_SERVICE,
+    NETWORK_POLICY,
+  ];
+
+  async readControlPlane(
+    reader: MeshClusterReader,
+  ): Promise<MeshControlPlaneState | undefined> {
+    const [istiods, ztunnels] = await Promise.all([
+      reader.list(DEPLOYMENT, { labelSelector: 'app=istiod' }),
+      reader.list(DAEMON_SET, { labelSelector: 'app=ztunnel' }),
+    ]);
+    if (istiods.length === 0) return undefined;
+    const namespace = istiods[0].metadata.namespace!;
+    const rootPolicies = await reader.list(PEER_AUTHENTICATION, { namespace });
+    const meshWide = rootPolicies.find(p => !p.spec?.selector);
+    const problems = [...istiods, ...ztunnels]
+      .filter(d => !workloadReady(d))
+      .map(
+        d =>
+          `${d.kind ?? 'Workload'} ${d.metadata.namespace}/${
+            d.metadata.name
+          } is not ready`,
+      );
+    const version = (d: KubeObject | undefined) =>
+      d?.metadata.labels?.['app.kubernetes.io/version'] ??
+      imageTag(d?.spec?.template?.spec?.containers?.[0]?.image) ??
+      null;
+    return {
+      namespace,
+      version: version(istiods[0]),
+      healthy: problems.length === 0,
+      problems,
+      details: {
+        revisions: istiods.map(
+          d => d.metadata.labels?.[REVISION_LABEL] ?? 'default',
+        ),
+        ambient: ztunnels.length > 0,
+        ztunnelVersion: ztunnels.length > 0 ? version(ztunnels[0]) : null,
+        meshMtlsMode: peerAuthMode(meshWide) ?? null,
+      },
+    };
+  }
+
+  private isAmbientPod(pod: KubeObject): boolean {
+    return pod.metadata.annotations?.[AMBIENT_REDIRECTION] === 'enabled';
+  }
+
+  private hasSidecar(pod: KubeObject): boolean {
+    return containers(pod).some(c => c.name === 'istio-proxy');
+  }
+
+  detect(context: MeshNamespaceContext): MeshDetection | undefined {
+    const labels = context.namespace?.metadata.labels ?? {};
+    const meshed = context.pods.filter(p => this.isPodMeshed(p));
+    const annotatedPods = context.pods.some(
+      p => p.metadata.annotations?.[INJECT_POD_KEY] !== undefined,
+    );
+    const injection = labels[INJECTION_LABEL];
+    const revision = labels[REVISION_LABEL];
+    const mode = labels[DATAPLANE_MODE_LABEL];
+    if (
+      injection === undefined &&
+      revision === undefined &&
+      mode !== 'ambient' &&
+      meshed.length === 0 &&
+      !annotatedPods
+    ) {
+      return undefined;
+    }
+    const ambient =
+      mode === 'ambient' ||
+      (meshed.length > 0 && meshed.every(p => this.isAmbientPod(p)));
+    let state: 'enabled' | 'disabled' | 'unset' = 'unset';
+    let marker: string | null = null;
+    if (ambient && mode !== undefined) {
+      state = mode === 'ambient' ? 'enabled' : 'disabled';
+      marker = `label ${DATAPLANE_MODE_LABEL}=${mode}`;
+    } else if (injection !== undefined) {
+      // istio-injection wins over istio.io/rev.
+      state = injection === 'enabled' ? 'enabled' : 'disabled';
+      marker = `label ${INJECTION_LABEL}=${injection}`;
+    } else if (revision !== undefined) {
+      state = 'enabled';
+      marker = `label ${REVISION_LABEL}=${revision}`;
+    } else if (meshed.length > 0) {
+      marker = `pod label ${INJECT_POD_KEY}=true`;
+    }
+    return {
+      dataPlane: ambient ? 'ambient' : 'sidecar',
+      injection: { namespace: state, marker },
+      enrolled: state === 'enabled' || meshed.length > 0,
+    };
+  }
+
+  isPodMeshed(pod: KubeObject): boolean {
+    if (pod.metadata.labels?.app === 'ztunnel') return false;
+    return this.hasSidecar(pod) || this.isAmbientPod(pod);
+  }
+
+  proxyVersion(pod: KubeObject): string | null {
+    const sidecar = containers(pod).find(c => c.name === 'istio-proxy');
+    // Ambient pods have no proxy of their own: ztunnel's version is reported by the control plane.
+    return sidecar ? imageTag(sidecar.image) : null;
+  }
+
+  summarizePolicy(object: KubeObject): string {
+    const spec = object.spec ?? {};
+    const target = spec.selector?.matchLabels
+      ? `workloads ${Object.entries(spec.selector.matchLabels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')}`
+      : 'the whole namespace';
+    switch (object.kind) {
+      case 'PeerAuthentication': {
+        const ports = Object.entries(spec.portLevelMtls ?? {})
+          .map(([p, m]: [string, any]) => `${p}:${m.mode}`)
+          .join(', ');
+        return `mTLS ${spec.mtls?.mode ?? 'UNSET'} for ${target}${
+          ports ? ` (ports ${ports})` : ''
+        }`;
+      }
+      case 'AuthorizationPolicy':
+        return `${spec.action ?? 'ALLOW'} ${
+          (spec.rules ?? []).length
+        } rule(s) for ${target}`;
+      case 'DestinationRule':
+        return `Traffic policy for ${spec.host ?? '?'}${
+          spec.trafficPolicy?.tls?.mode
+            ? `, TLS ${spec.trafficPolicy.tls.mode}`
+            : ''
+        }, ${(spec.subsets ?? []).length} subset(s)`;
+      case 'VirtualService': {
+        const weights = (spec.http ?? [])
+          .flatMap((h: any) => h.route ?? [])
+          .map(
+            (r: any) =>
+              `${r.destination?.host}${
+                r.destination?.subset ? `/${r.destination.subset}` : ''
+              } ${r.weight ?? 100}%`,
+          );
+        return `Routes ${(spec.hosts ?? []).join(', ')}${
+          weights.length ? `: ${weights.join(', ')}` : ''
+        }`;
+      }
+      default:
+        return summarizeNetworkPolicy(object);
+    }
+  }
+
+  mtlsMode(workload: MeshWorkload, context: MeshAssessmentContext): MtlsMode {
+    if (!workload.pods.some(p => this.isPodMeshed(p))) return 'disabled';
+    const policies = context.policies.PeerAuthentication ?? [];
+    const forWorkload = policies.find(
+      p =>
+        p.spec?.selector?.matchLabels &&
+        selectsWorkload(p.spec.selector.matchLabels, workload),
+    );
+    const namespaceWide = policies.find(p => !p.spec?.selector);
+    return toMtlsMode(
+      peerAuthMode(forWorkload) ??
+        peerAuthMode(namespaceWide) ??
+        (context.controlPlane.details.meshMtlsMode as string | null) ??
+        undefined,
+    );
+  }
+
+  certificateSources(
+    controlPlane: MeshControlPlaneState,
+    namespace?: string,
+  ): MeshCertificateSource[] {
+    const ns = controlPlane.namespace;
+    return [
+      {
+        kind: 'Secret',
+        namespace: ns,
+        name: 'cacerts',
+        keys: [
+          { key: 'ca-cert.pem', role: 'issuer' },
+          { key: 'tls.crt', role: 'issuer' },
+          { key: 'root-cert.pem', role: 'trust-anchor' },
+          { key: 'ca.crt', role: 'trust-anchor' },
+        ],
+      },
+      {
+        // Self-signed: istiod's own root signs workload certificates directly.
+        kind: 'Secret',
+        namespace: ns,
+        name: 'istio-ca-secret',
+        keys: [{ key: 'ca-cert.pem', role: 'trust-anchor' }],
+      },
+      {
+        kind: 'ConfigMap',
+        namespace: namespace ?? ns,
+        name: 'istio-ca-root-cert',
+        keys: [{ key: 'root-cert.pem', role: 'trust-anchor' }],
+      },
+      {
+        kind: 'Certificate',
+        namespace: ns,
+        name: 'cacerts',
+        keys: [{ key: 'status', role: 'issuer' }],
+      },
+    ];
+  }
+
+  metricQueries(scope: MeshMetricScope): Record<string, string> {
+    const w = scope.window;
+    const dst = promqlMatcher(
+      'destination_workload_namespace',
+      scope.namespaces,
+    );
+    const inbound = promqlSelector([INBOUND_REPORTER, dst]);
+    const peer = scope.summary
+      ? []
+      : ['source_workload_namespace', 'source_workload'];
+    const queries: Record<string, string> = {
+      inbound: `sum(increase(istio_requests_total${inbound}[${w}])) ${promqlBy([
+        'destination_workload_namespace',
+        'destination_workload',
+        ...peer,
+        'response_code',
+        'connection_security_policy',
+      ])}`,
+      // ambient without a waypoint: ztunnel reports TCP only.
+      connections: `sum(increase(istio_tcp_connections_opened_total${promqlSelector(
+        ['reporter="destination"', dst],
+      )}[${w}])) ${promqlBy([
+        'destination_workload_namespace',
+        'destination_workload',
+        'connection_security_policy',
+      ])}`,
+    };
+    if (scope.summary) return queries;
+    for (const [name, q] of Object.entries(QUANTILES)) {
+      queries[
+        name
+      ] = `histogram_quantile(${q}, sum(rate(istio_request_duration_milliseconds_bucket${inbound}[${w}])) ${promqlBy(
+        ['le', 'destination_workload_namespace', 'destination_workload'],
+      )})`;
+    }
+    queries.outbound = `sum(increase(istio_requests_total${promqlSelector([
+      INBOUND_REPORTER,
+      promqlMatcher('source_workload_namespace', scope.namespaces),
+    ])}[${w}])) ${promqlBy([
+      'source_workload_namespace',
+      'source_workload',
+      'destination_workload_namespace',
+      'destination_workload',
+      'response_code',
+      'connection_security_policy',
+    ])}`;
+    return queries;
+  }
+
+  readMetrics(results: Record<string, PromSample[]>, scope: MeshMetricScope) {
+    const acc = TrafficAccumulator.forWindow(scope.window);
+    const inScope = (ns: string) =>
+      !scope.namespaces || scope.namespaces.includes(ns);
+    const tls = (m: Record<string, string>) =>
+      m.connection_security_policy === undefined
+        ? null
+        : m.connection_security_policy === 'mutual_tls';
+    for (const s of samples(results, 'inbound')) {
+      const m = s.metric;
+      const ok = isSuccess(m.response_code);
+      acc.addRequests(
+        m.destination_workload_namespace,
+        m.destination_workload,
+        s.value,
+        ok,
+        tls(m),
+      );
+      if (!scope.summary) {
+        acc.addEdge(
+          m.destination_workload_namespace,
+          m.destination_workload,
+          'inbound',
+          {
+            namespace: m.source_workload_namespace ?? '',
+            name: m.source_workload ?? '',
+          },
+          s.value,
+          ok,
+          tls(m),
+        );
+      }
+    }
+    for (const s of samples(results, 'connections')) {
+      const m = s.metric;
+      acc.addConnections(
+        m.destination_workload_namespace,
+        m.destination_workload,
+        s.value,
+        m.connection_security_policy === 'mutual_tls',
+      );
+    }
+    for (const name of Object.keys(QUANTILES) as Array<
+      keyof typeof QUANTILES
+    >) {
+      for (const s of samples(results, name)) {
+        acc.addLatency(
+          s.metric.destination_workload_namespace,
+          s.metric.destination_workload,
+          name,
+          s.value,
+        );
+      }
+    }
+    for (const s of samples(results, 'outbound')) {
+      const m = s.metric;
+      if (!inScope(m.source_workload_namespace)) continue;
+      acc.addEdge(
+        m.source_workload_namespace,
+        m.source_workload,
+        'outbound',
+        {
+          namespace: m.destination_workload_namespace ?? '',
+          name: m.destination_workload ?? '',
+        },
+        s.value,
+        isSuccess(m.response_code),
+        tls(m),
+      );
+    }
+    return acc.result();
+  }
+
+  rangeQueries(scope: MeshRangeScope): Record<string, string> {
+    const inbound = promqlSelector([
+      INBOUND_REPORTER,
+      promqlMatcher('destination_workload_namespace', scope.namespaces),
+    ]);
+    return {
+      rate: `sum(rate(istio_requests_total${inbound}[${
+        scope.window
+      }])) ${promqlBy([
+        'destination_workload_namespace',
+        'destination_workload',
+        'response_code',
+      ])}`,
+      p95: `histogram_quantile(0.95, sum(rate(istio_request_duration_milliseconds_bucket${inbound}[${
+        scope.window
+      }])) ${promqlBy([
+        'le',
+        'destination_workload_namespace',
+        'destination_workload',
+      ])})`,
+    };
+  }
+
+  readRange(results: Record<string, PromSeries[]>) {
+    const acc = new SeriesAccumulator();
+    for (const s of results.rate ?? []) {
+      acc.addRate(
+        s.metric.destination_workload_namespace,
+        s.metric.destination_workload,
+        s,
+        isSuccess(s.metric.response_code),
+      );
+    }
+    for (const s of results.p95 ?? []) {
+      acc.addP95(
+        s.metric.destination_workload_namespace,
+        s.metric.destination_workload,
+        s,
+      );
+    }
+    return acc.result();
+  }
+
+  workloadCertificateQuery(scope: MeshMetricScope): string {
+    return `min(istio_agent_cert_expiry_seconds${promqlSelector([
+      'resource_name="default"',
+      promqlMatcher('namespace', scope.namespaces),
+    ])}) ${promqlBy(['namespace', 'pod'])}`;
+  }
+
+  readWorkloadCertificates(list: PromSample[]): MeshWorkloadCertificate[] {
+    // The agent reports seconds left, not a timestamp.
+    const now = Date.now() / 1000;
+    return list
+      .filter(
+        s => s.metric.namespace && s.metric.pod && Number.isFinite(s.value),
+      )
+      .map(s => ({
+        namespace: s.metric.namespace,
+        pod: s.metric.pod,
+        notAfter: now + s.value,
+      }));
+  }
+
+  enrollHint(namespace: string): string {
+    return `kubectl label namespace ${namespace} ${INJECTION_LABEL}=enabled (sidecar) or ${DATAPLANE_MODE_LABEL}=ambient (ambient), then kubectl rollout restart deployment -n ${namespace} for sidecars`;
+  }
+
+  checks(context: MeshAssessmentContext): MeshCheck[] {
+    const checks: MeshCheck[] = [];
+    const ns = context.namespaceName;
+    const labels = context.namespace?.metadata.labels ?? {};
+    if (
+      labels[INJECTION_LABEL] !== undefined &&
+      labels[REVISION_LABEL] !== undefined
+    ) {
+      checks.push({
+        id: 'istio.injection-and-revision',
+        status: 'warn',
+        message: `Namespace ${ns} has both ${INJECTION_LABEL}=${labels[INJECTION_LABEL]} and ${REVISION_LABEL}=${labels[REVISION_LABEL]}: ${INJECTION_LABEL} wins and the revision is ignored`,
+        hint: `Keep one: kubectl label namespace ${ns} ${INJECTION_LABEL}- to use revision ${labels[REVISION_LABEL]}`,
+      });
+    }
+    const annotated = context.workloads.filter(
+      w =>
+        w.object.spec?.template?.metadata?.annotations?.[INJECT_POD_KEY] !==
+          undefined ||
+        w.pods.some(
+          p =>
+            p.metadata.annotations?.[INJECT_POD_KEY] !== undefined &&
+            p.metadata.labels?.[INJECT_POD_KEY] === undefined,
+        ),
+    );
+    if (annotated.length > 0) {
+      checks.push({
+        id: 'istio.inject-annotation',
+        status: 'warn',
+        message: `${annotated
+          .map(w => w.name)
+          .join(', ')} use the deprecated annotation ${INJECT_POD_KEY}`,
+        hint: `Set it as a pod-template label instead: metadata.labels["${INJECT_POD_KEY}"]: "true"`,
+      });
+    }
+    for (const w of context.workloads) {
+      if (this.mtlsMode(w, context) !== 'strict') continue;
+      const traffic = context.traffic?.get(w.name);
+      const plaintext = (traffic?.edges ?? []).filter(
+        e =>
+          e.direction === 'inbound' &&
+          (e.mtls === false || e.peer.name === 'unknown'),
+      );
+      if (plaintext.length > 0 || (traffic?.encryptedShare ?? 1) < 1) {
+        checks.push({
+          id: 'istio.strict-with-plaintext-callers',
+          status: 'fail',
+          message: `${
+            w.name
+          } requires mTLS (STRICT) but receives plaintext requests${
+            plaintext.length
+              ? ` from ${plaintext
+                  .map(e => `${e.peer.namespace}/${e.peer.name}`)
+                  .join(', ')}`
+              : ''
+          }: those requests fail`,
+          hint: 'Mesh the callers, or set the PeerAuthentication to PERMISSIVE until the encrypted share is 100%',
+        });
+      }
+    }
+    return checks;
+  }
+}

@@ -1,0 +1,164 @@
+import { InputError } from '@backstage/errors';
+import { isLabelKey, isLabelValue } from './names';
+
+/** One requirement of a Kubernetes label selector. */
+export type SelectorRequirement =
+  | { key: string; op: '=' | '!='; values: [string] }
+  | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'exists' | '!exists'; values: [] };
+
+export type LabelSelector = SelectorRequirement[];
+
+/**
+ * Parses the Kubernetes label-selector syntax of the
+ * `backstage.io/kubernetes-label-selector` annotation. Keys and values are
+ * validated, so the selector can be re-serialized safely.
+ */
+export function parseLabelSelector(text: string): LabelSelector {
+  const requirements: LabelSelector = [];
+  for (const part of splitTopLevel(text)) {
+    const item = part.trim();
+    if (!item) continue;
+    let m = item.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/);
+    if (m) {
+      const values = m[3]
+        .split(',')
+        .map(v => v.trim())
+        .filter(v => v !== '');
+      requirements.push({
+        key: checkKey(m[1], text),
+        op: m[2] as 'in' | 'notin',
+        values: values.map(v => checkValue(v, text)),
+      });
+      continue;
+    }
+    m = item.match(/^([^=!\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/);
+    if (m) {
+      requirements.push({
+        key: checkKey(m[1], text),
+        op: m[2] === '!=' ? '!=' : '=',
+        values: [checkValue(m[3], text)],
+      });
+      continue;
+    }
+    m = item.match(/^(!?)([^=!\s()]+)$/);
+    if (m) {
+      requirements.push({
+        key: checkKey(m[2], text),
+        op: m[1] ? '!exists' : 'exists',
+        values: [],
+      });
+      continue;
+    }
+    throw new InputError(`Invalid label selector "${text}" near "${item}"`);
+  }
+  if (requirements.length === 0) {
+    throw new InputError(`Empty label selector "${text}"`);
+  }
+  return requirements;
+}
+
+/** An equality selector `key=value` with a validated value. */
+export function equalitySelector(key: string, value: string): LabelSelector {
+  return [
+    { key: checkKey(key, key), op: '=', values: [checkValue(value, value)] },
+  ];
+}
+
+export function formatLabelSelector(selector: LabelSelector): string {
+  return selector
+    .map(r => {
+      switch (r.op) {
+        case '=':
+        case '!=':
+          return `${r.key}${r.op}${r.values[0]}`;
+        case 'in':
+        case 'notin':
+          return `${r.key} ${r.op} (${r.values.join(',')})`;
+        case 'exists':
+          return r.key;
+        default:
+          return `!${r.key}`;
+      }
+    })
+    .join(',');
+}
+
+export function matchesSelector(
+  selector: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
+  const l = labels ?? {};
+  return selector.every(r => {
+    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    switch (r.op) {
+      case '=':
+        return has && l[r.key] === r.values[0];
+      case '!=':
+        return !has || l[r.key] !== r.values[0];
+      case 'in':
+        return has && r.values.includes(l[r.key]);
+      case 'notin':
+        return !has || !r.values.includes(l[r.key]);
+      case 'exists':
+        return has;
+      default:
+        return !has;
+    }
+  });
+}
+
+/** A workload's `spec.selector` (matchLabels and matchExpressions). */
+export function fromLabelSelectorSpec(spec: any): LabelSelector | undefined {
+  if (!spec) return undefined;
+  const out: LabelSelector = [];
+  for (const [key, value] of Object.entries<string>(spec.matchLabels ?? {})) {
+    out.push({ key, op: '=', values: [value] });
+  }
+  for (const e of spec.matchExpressions ?? []) {
+    const op = String(e.operator);
+    if (op === 'In') out.push({ key: e.key, op: 'in', values: e.values ?? [] });
+    else if (op === 'NotIn') {
+      out.push({ key: e.key, op: 'notin', values: e.values ?? [] });
+    } else if (op === 'Exists')
+      out.push({ key: e.key, op: 'exists', values: [] });
+    else if (op === 'DoesNotExist') {
+      out.push({ key: e.key, op: '!exists', values: [] });
+    }
+  }
+  return out.length ? out : undefined;
+}
+
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+function checkKey(key: string, text: string): string {
+  if (!isLabelKey(key)) {
+    throw new InputError(`Invalid label key "${key}" in selector "${text}"`);
+  }
+  return key;
+}
+
+function checkValue(value: string, text: string): string {
+  if (!isLabelValue(value)) {
+    throw new InputError(
+      `Invalid label value "${value}" in selector "${text}": at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+    );
+  }
+  return value;
+}

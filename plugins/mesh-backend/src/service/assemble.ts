@@ -1,0 +1,326 @@
+import {
+  CertificateInfo,
+  ClusterMeshStatus,
+  DashboardLink,
+  MeshCheck,
+  MeshName,
+  UpstreamError,
+  WorkloadStatus,
+  hasVersionSkew,
+  sortChecksBySeverity,
+} from '@meshlens/plugin-mesh-common';
+import {
+  KubeObject,
+  MeshAdapter,
+  MeshAssessmentContext,
+  MeshControlPlaneState,
+  MeshDetection,
+  MeshNamespaceContext,
+  MeshWorkload,
+  MeshWorkloadCertificate,
+  MeshWorkloadTraffic,
+} from '@meshlens/plugin-mesh-node';
+import { stringify as toYaml } from 'yaml';
+import {
+  CertificateReader,
+  IssuerVerification,
+} from '../clients/CertificateReader';
+import {
+  LabelSelector,
+  fromLabelSelectorSpec,
+  matchesSelector,
+} from '../clients/labelSelector';
+import { MeshClusterConfig } from '../config';
+import { commonChecks } from './checks';
+import { ByNamespace, KubeSnapshot } from './clusterSnapshot';
+
+/** The mesh that runs a namespace, as its adapter sees it. */
+export interface NamespaceMesh {
+  adapter: MeshAdapter;
+  controlPlane: MeshControlPlaneState;
+  detection: MeshDetection;
+  context: MeshNamespaceContext;
+}
+
+export function namespaceContext(
+  cluster: string,
+  namespace: string,
+  snapshot: KubeSnapshot,
+  adapter: MeshAdapter,
+  controlPlane: MeshControlPlaneState,
+): MeshNamespaceContext {
+  const resources: Record<string, KubeObject[]> = {};
+  for (const [kind, byNs] of snapshot.resources.get(adapter.mesh) ?? []) {
+    resources[kind] = byNs.get(namespace) ?? [];
+  }
+  return {
+    cluster,
+    namespace: snapshot.namespaces.get(namespace),
+    namespaceName: namespace,
+    pods: snapshot.pods.get(namespace) ?? [],
+    resources,
+    controlPlane,
+  };
+}
+
+/**
+ * Asks every adapter with a control plane in the cluster whether it runs
+ * the namespace, and keeps the one that meshes the most pods (then an
+ * enrolled one, then any that claims it).
+ */
+export function detectMesh(
+  cluster: string,
+  namespace: string,
+  snapshot: KubeSnapshot,
+  adapters: MeshAdapter[],
+  controlPlanes: Record<string, MeshControlPlaneState>,
+): NamespaceMesh | undefined {
+  let best: { mesh: NamespaceMesh; score: number } | undefined;
+  for (const adapter of adapters) {
+    const controlPlane = controlPlanes[adapter.mesh];
+    if (!controlPlane) continue;
+    const context = namespaceContext(
+      cluster,
+      namespace,
+      snapshot,
+      adapter,
+      controlPlane,
+    );
+    const detection = adapter.detect(context);
+    if (!detection) continue;
+    const meshed = context.pods.filter(p =>
+      adapter.isPodMeshed(p, context),
+    ).length;
+    const score = meshed * 4 + (detection.enrolled ? 2 : 0) + 1;
+    if (!best || score > best.score) {
+      best = { mesh: { adapter, controlPlane, detection, context }, score };
+    }
+  }
+  return best?.mesh;
+}
+
+/** The entity's workloads in a namespace, each with the pods its selector matches. */
+export function entityWorkloads(
+  namespace: string,
+  selector: LabelSelector,
+  workloads: ByNamespace,
+  pods: ByNamespace,
+): MeshWorkload[] {
+  const nsPods = pods.get(namespace) ?? [];
+  return (workloads.get(namespace) ?? [])
+    .filter(w => matchesSelector(selector, w.metadata.labels))
+    .map(w => {
+      const podSelector = fromLabelSelectorSpec(w.spec?.selector);
+      return {
+        kind: w.kind ?? 'Deployment',
+        name: w.metadata.name,
+        namespace,
+        object: w,
+        pods: podSelector
+          ? nsPods.filter(p => matchesSelector(podSelector, p.metadata.labels))
+          : [],
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface AssembleInput {
+  cluster: string;
+  namespace: string;
+  workloads: MeshWorkload[];
+  mesh?: NamespaceMesh;
+  /** Workload traffic keyed `namespace/workload`; undefined when metrics are unavailable. */
+  traffic?: Map<string, MeshWorkloadTraffic>;
+  policies: Record<string, KubeObject[]>;
+  certificates: CertificateInfo[];
+  issuers: IssuerVerification[];
+  workloadCertificates: MeshWorkloadCertificate[];
+  certificateReader: CertificateReader;
+  errors: UpstreamError[];
+  clusterConfig?: MeshClusterConfig;
+  /** The overview leaves out policy YAML and edges it does not show. */
+  summary?: boolean;
+}
+
+/** One cluster and namespace of an entity, as the API returns it. */
+export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
+  const { mesh, cluster, namespace } = input;
+  const adapter = mesh?.adapter;
+  const trafficOf = (name: string) =>
+    input.traffic?.get(`${namespace}/${name}`);
+  const localTraffic = new Map<string, MeshWorkloadTraffic>();
+  for (const w of input.workloads) {
+    const t = trafficOf(w.name);
+    if (t) localTraffic.set(w.name, t);
+  }
+  const assessment: MeshAssessmentContext | undefined = mesh && {
+    ...mesh.context,
+    detection: mesh.detection,
+    workloads: input.workloads,
+    policies: input.policies,
+    traffic: input.traffic ? localTraffic : undefined,
+  };
+
+  const workloads: WorkloadStatus[] = input.workloads.map(w => {
+    const meshedPods =
+      adapter && assessment
+        ? w.pods.filter(p => adapter.isPodMeshed(p, assessment))
+        : [];
+    const proxyVersions = [
+      ...new Set(
+        meshedPods
+          .map(p => adapter!.proxyVersion(p))
+          .filter((v): v is string => Boolean(v)),
+      ),
+    ].sort();
+    const traffic = localTraffic.get(w.name);
+    let metrics: WorkloadStatus['metrics'] = null;
+    if (adapter && input.traffic) {
+      metrics = traffic?.metrics ?? {
+        requestsPerSecond: 0,
+        successRate: null,
+        latencyMs: { p50: null, p95: null, p99: null },
+      };
+    }
+    return {
+      kind: w.kind,
+      name: w.name,
+      pods: w.pods.length,
+      meshedPods: meshedPods.length,
+      proxyVersions,
+      versionSkew: hasVersionSkew(proxyVersions, mesh?.controlPlane.version),
+      mtls: {
+        mode:
+          adapter && assessment ? adapter.mtlsMode(w, assessment) : 'disabled',
+        encryptedShare: traffic?.encryptedShare ?? null,
+      },
+      metrics,
+      edges: input.summary ? [] : traffic?.edges ?? [],
+    };
+  });
+
+  const certificates = [
+    ...input.certificates,
+    ...workloadCertificates(input, workloads),
+  ].sort((a, b) => a.daysLeft - b.daysLeft);
+
+  const policies = Object.values(input.policies)
+    .flat()
+    .map(p => ({
+      kind: p.kind ?? '',
+      apiVersion: p.apiVersion ?? '',
+      name: p.metadata.name,
+      namespace: p.metadata.namespace,
+      summary: adapter ? adapter.summarizePolicy(p) : '',
+      yaml: input.summary ? undefined : toYaml(withoutManagedFields(p)),
+    }));
+
+  const status: ClusterMeshStatus = {
+    cluster,
+    namespace,
+    mesh: (adapter?.mesh ?? 'none') as MeshName,
+    dataPlane: mesh?.detection.dataPlane ?? 'none',
+    controlPlane: mesh
+      ? {
+          namespace: mesh.controlPlane.namespace,
+          version: mesh.controlPlane.version,
+          healthy: mesh.controlPlane.healthy,
+        }
+      : null,
+    injection: mesh?.detection.injection ?? {
+      namespace: 'unset',
+      marker: null,
+    },
+    workloads,
+    certificates,
+    policies,
+    checks: [],
+    errors: input.errors,
+    links: dashboardLinks(input.clusterConfig, cluster, namespace, workloads),
+  };
+
+  const checks: MeshCheck[] = commonChecks({
+    status,
+    workloads: input.workloads,
+    enrolled: mesh?.detection.enrolled ?? false,
+    controlPlane: mesh?.controlPlane,
+    issuers: input.issuers,
+  });
+  if (mesh && assessment) checks.push(...mesh.adapter.checks(assessment));
+  status.checks = sortChecksBySeverity(checks);
+  return status;
+}
+
+/** The soonest-expiring proxy certificate of each of the entity's workloads. */
+function workloadCertificates(
+  input: AssembleInput,
+  workloads: WorkloadStatus[],
+): CertificateInfo[] {
+  if (input.workloadCertificates.length === 0) return [];
+  const byPod = new Map(
+    input.workloadCertificates
+      .filter(c => c.namespace === input.namespace)
+      .map(c => [c.pod, c.notAfter] as const),
+  );
+  const issuer = input.certificates.find(c => c.role === 'issuer');
+  const out: CertificateInfo[] = [];
+  for (const w of input.workloads) {
+    if (!workloads.some(s => s.name === w.name)) continue;
+    let soonest: { pod: string; notAfter: number } | undefined;
+    for (const pod of w.pods) {
+      const notAfter = byPod.get(pod.metadata.name);
+      if (notAfter !== undefined && (!soonest || notAfter < soonest.notAfter)) {
+        soonest = { pod: pod.metadata.name, notAfter };
+      }
+    }
+    if (!soonest) continue;
+    out.push(
+      input.certificateReader.info({
+        role: 'workload',
+        subject: `${input.namespace}/${w.name}`,
+        issuer: issuer?.subject ?? '',
+        serialNumber: '',
+        // Proxies export the expiry only.
+        notBefore: '',
+        notAfter: new Date(soonest.notAfter * 1000).toISOString(),
+        source: `proxy metrics of pod ${input.namespace}/${soonest.pod}`,
+      }),
+    );
+  }
+  return out;
+}
+
+function withoutManagedFields(object: KubeObject): KubeObject {
+  const { managedFields: _managed, ...metadata } = object.metadata as any;
+  return { ...object, metadata };
+}
+
+const LINK_TITLES: Record<string, string> = {
+  linkerdViz: 'Linkerd viz',
+  kiali: 'Kiali',
+  grafana: 'Grafana',
+};
+
+function dashboardLinks(
+  config: MeshClusterConfig | undefined,
+  cluster: string,
+  namespace: string,
+  workloads: WorkloadStatus[],
+): DashboardLink[] | undefined {
+  if (!config) return undefined;
+  const links: DashboardLink[] = [];
+  for (const [key, template] of Object.entries(config.links)) {
+    if (!template) continue;
+    const targets = workloads.length ? workloads.map(w => w.name) : [''];
+    for (const workload of targets) {
+      links.push({
+        title: `${LINK_TITLES[key] ?? key}${workload ? `: ${workload}` : ''}`,
+        url: template
+          .replace(/\{cluster\}/g, encodeURIComponent(cluster))
+          .replace(/\{namespace\}/g, encodeURIComponent(namespace))
+          .replace(/\{workload\}/g, encodeURIComponent(workload)),
+      });
+    }
+  }
+  return links.length ? links : undefined;
+}

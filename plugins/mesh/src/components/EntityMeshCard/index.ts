@@ -1,0 +1,1 @@
+export { EntityMeshCard } from './EntityMeshCard';

@@ -1,0 +1,5 @@
+export { MeshSearchResultListItem } from './MeshSearchResultListItem';
+export type {
+  MeshSearchDocument,
+  MeshSearchResultListItemProps,
+} from './MeshSearchResultListItem';

@@ -1,0 +1,16 @@
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+
+/** The "Mesh my service" template of the onboarding plugin. */
+export const MESH_MY_SERVICE_TEMPLATE_PATH =
+  '/create/templates/default/mesh-my-service';
+
+/** Link to the template with the entity prefilled (the scaffolder reads `formData`). */
+export function meshMyServiceLink(entityRef: CompoundEntityRef): string {
+  const formData = JSON.stringify({ entity: stringifyEntityRef(entityRef) });
+  return `${MESH_MY_SERVICE_TEMPLATE_PATH}?formData=${encodeURIComponent(
+    formData,
+  )}`;
+}

@@ -1,0 +1,88 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import { meshApiRef, MeshClient } from './api';
+import { entityContentRouteRef, rootRouteRef } from './routes';
+
+/**
+ * The Meshlens plugin for apps on the legacy frontend system; the new
+ * frontend system's plugin is the default export of `/alpha`.
+ * @public
+ */
+export const meshPlugin = createPlugin({
+  id: 'mesh',
+  apis: [
+    createApiFactory({
+      api: meshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  },
+});
+
+/**
+ * The mesh tab of an entity page; mount it at `/mesh` for entities where
+ * `isMeshAvailable(entity)`.
+ * @public
+ */
+export const EntityMeshContent = meshPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityMeshContent',
+    component: () =>
+      import('./components/EntityMeshContent').then(m => m.EntityMeshContent),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The overview card of an entity: mesh, mTLS, success rate, soonest
+ * certificate expiry, worst check.
+ * @public
+ */
+export const EntityMeshCard = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshCard').then(m => m.EntityMeshCard),
+    },
+  }),
+);
+
+/**
+ * The fleet page: coverage, filters, every entity's posture, certificate expiry.
+ * @public
+ */
+export const MeshPage = meshPlugin.provide(
+  createRoutableExtension({
+    name: 'MeshPage',
+    component: () => import('./components/MeshPage').then(m => m.MeshPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Renders search results of type `mesh`.
+ * @public
+ */
+export const MeshSearchResultListItem = meshPlugin.provide(
+  createSearchResultListItemExtension({
+    name: 'MeshSearchResultListItem',
+    component: () =>
+      import('./components/MeshSearchResultListItem').then(
+        m => m.MeshSearchResultListItem,
+      ),
+    predicate: result => result.type === 'mesh',
+  }),
+);

@@ -1,0 +1,179 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { setupServer } from 'msw/node';
+import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
+import {
+  deployment,
+  linkerdControlPlane,
+  namespace,
+} from '../__testUtils__/fixtures';
+import { actionOptions, fakeCluster, statusWith } from '../__testUtils__/setup';
+import { createMeshCheckAction } from './meshCheck';
+
+describe('mesh:check', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  let fake: FakeKubernetes;
+
+  beforeEach(() => {
+    fake = fakeCluster(server);
+    fake.add('homelab', ...linkerdControlPlane(), namespace('sensors'));
+  });
+
+  async function check(
+    input: Record<string, unknown>,
+    options: Parameters<typeof actionOptions>[0] = {},
+  ) {
+    const action = createMeshCheckAction(actionOptions(options));
+    const ctx = createMockActionContext({ input: input as any });
+    const result = action.handler(ctx as any);
+    return {
+      result,
+      outputs: async () => {
+        await result.catch(() => undefined);
+        return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+      },
+    };
+  }
+
+  it('passes every check for a namespace ready to join, with reads only', async () => {
+    const { result, outputs } = await check({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+    });
+    await result;
+    const out = await outputs();
+    expect(out.passed).toBe(true);
+    expect(out.checks.map((c: any) => [c.id, c.status])).toEqual([
+      ['namespace-name', 'pass'],
+      ['namespace-not-system', 'pass'],
+      ['namespace-exists', 'pass'],
+      ['control-plane', 'pass'],
+      ['namespace-markers', 'pass'],
+      ['strict-mtls-callers', 'pass'],
+    ]);
+    expect(fake.mutations()).toEqual([]);
+  });
+
+  it('fails the task on an unhealthy control plane, saying what is not ready', async () => {
+    fake.add('homelab', deployment('linkerd', 'linkerd-destination', false));
+    const { result, outputs } = await check({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+    });
+    await expect(result).rejects.toThrow(
+      /\[control-plane\] The linkerd control plane in linkerd is not healthy: Deployment linkerd\/linkerd-destination is not ready/,
+    );
+    expect((await outputs()).passed).toBe(false);
+  });
+
+  it('reports failed checks without failing the task when allowWarnings', async () => {
+    fake.add(
+      'homelab',
+      namespace('sensors', {
+        labels: { 'config.linkerd.io/admission-webhooks': 'disabled' },
+      }),
+    );
+    const { result, outputs } = await check({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+      allowWarnings: true,
+    });
+    await result;
+    const out = await outputs();
+    expect(out.passed).toBe(false);
+    expect(out.checks).toContainEqual({
+      id: 'namespace-markers',
+      status: 'fail',
+      message: expect.stringContaining(
+        "config.linkerd.io/admission-webhooks=disabled makes Linkerd's proxy injector skip this namespace",
+      ),
+      hint: expect.any(String),
+    });
+  });
+
+  it('warns about the misspelt Linkerd label that guides recommend', async () => {
+    fake.add(
+      'homelab',
+      namespace('sensors', { labels: { 'linkerd.io/injection': 'enabled' } }),
+    );
+    const { result, outputs } = await check({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+    });
+    await result;
+    expect((await outputs()).checks).toContainEqual(
+      expect.objectContaining({
+        id: 'namespace-markers',
+        status: 'warn',
+        message: expect.stringContaining(
+          'the label linkerd.io/injection does nothing',
+        ),
+      }),
+    );
+  });
+
+  it('says the STRICT check could not run without an entity', async () => {
+    const { result, outputs } = await check({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+      mtlsMode: 'strict',
+    });
+    await result;
+    expect((await outputs()).checks.at(-1)).toEqual({
+      id: 'strict-mtls-callers',
+      status: 'warn',
+      message: expect.stringMatching(
+        /^Could not check the callers: no entityRef/,
+      ),
+      hint: expect.any(String),
+    });
+  });
+
+  it('fails STRICT with the callers that have no proxy, asking the status service as the initiator', async () => {
+    const options = {
+      status: statusWith(
+        'homelab',
+        'sensors',
+        [{ from: 'reports/legacy-reports', mtls: false }],
+        null,
+      ),
+    };
+    const opts = actionOptions(options);
+    const ctx = createMockActionContext({
+      input: {
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+        mtlsMode: 'strict',
+        entityRef: 'component:default/sensor-gateway',
+      },
+    });
+    const action = createMeshCheckAction(opts);
+    expect(action.id).toBe('mesh:check');
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /\[strict-mtls-callers\] mtlsMode: STRICT would refuse traffic .*callers without mTLS: reports\/legacy-reports → sensors/,
+    );
+    expect(opts.meshStatus!.getEntityStatus).toHaveBeenCalledWith(
+      'component:default/sensor-gateway',
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+  });
+
+  it('names the field of bad input', async () => {
+    const { result } = await check({
+      cluster: 'homelab',
+      namespace: '-bad-',
+      mesh: 'linkerd',
+    });
+    await expect(result).rejects.toThrow(
+      /^namespace: "-bad-" is not a valid namespace name/,
+    );
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,203 @@
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { meshNamespaceOnboardPermission } from '@meshlens/plugin-mesh-common';
+import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
+import { onboardNamespace } from '../onboarding/onboard';
+import { parseOnboardingRequest } from '../onboarding/validation';
+import { examples } from './meshNamespaceOnboard.examples';
+import { MeshClusterActionOptions } from './options';
+
+/**
+ * `mesh:namespace:onboard`: puts a namespace into a mesh with its real
+ * enrolment marker and security objects, after pre-flight checks; applies
+ * all-or-nothing, or writes manifests for a pull request.
+ * @public
+ */
+export function createMeshNamespaceOnboardAction(
+  options: MeshClusterActionOptions,
+) {
+  const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
+  return createTemplateAction({
+    id: 'mesh:namespace:onboard',
+    description:
+      "Puts a namespace into a service mesh (Linkerd, Istio sidecar or ambient, Cilium) with the mesh's real enrolment marker, mTLS and authorization objects, after pre-flight checks. Applies all-or-nothing through the Kubernetes backend, or writes the manifests into the workspace for a pull request.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z.string({
+            description:
+              'Cluster name, as configured in the Kubernetes plugin.',
+          }),
+        namespace: z => z.string({ description: 'The namespace to onboard.' }),
+        mesh: z =>
+          z.enum(['linkerd', 'istio', 'istio-ambient', 'cilium'], {
+            description: 'The mesh to join.',
+          }),
+        mtlsMode: z =>
+          z
+            .enum(['permissive', 'strict'], {
+              description:
+                'permissive (default) also accepts callers without a proxy; strict refuses them and is refused while such callers are seen.',
+            })
+            .optional(),
+        defaultPolicy: z =>
+          z
+            .enum(['none', 'allow-same-namespace', 'deny'], {
+              description:
+                'Inbound policy: none (default), allow-same-namespace (plus allowFrom), or deny (only allowFrom).',
+            })
+            .optional(),
+        allowFrom: z =>
+          z
+            .array(z.string(), {
+              description: 'Namespaces whose workloads may call in.',
+            })
+            .optional(),
+        ports: z =>
+          z
+            .array(z.union([z.number(), z.string()]), {
+              description:
+                "Linkerd only: ports for the Server objects of a policy; by default the namespace's Services' target ports.",
+            })
+            .optional(),
+        istioRevision: z =>
+          z
+            .string({
+              description:
+                'Istio only: revision (istio.io/rev) instead of istio-injection=enabled.',
+            })
+            .optional(),
+        controlPlaneNamespace: z =>
+          z
+            .string({
+              description:
+                "Where the mesh's control plane runs, when not in its default namespace.",
+            })
+            .optional(),
+        entityRef: z =>
+          z
+            .string({
+              description:
+                'The catalog entity running in the namespace; its callers decide whether STRICT is safe.',
+            })
+            .optional(),
+        restartWorkloads: z =>
+          z
+            .boolean({
+              description:
+                'Restart the Deployments, StatefulSets and DaemonSets whose pods lack the data plane, then wait until meshed pods = pods.',
+            })
+            .optional(),
+        delivery: z =>
+          z
+            .enum(['apply', 'manifests'], {
+              description:
+                'apply (default) changes the cluster; manifests writes YAML into the workspace and changes nothing.',
+            })
+            .optional(),
+        manifestsDirectory: z =>
+          z
+            .string({
+              description:
+                'Workspace directory for delivery manifests; default mesh/<cluster>/<namespace>.',
+            })
+            .optional(),
+        dryRun: z =>
+          z
+            .boolean({
+              description:
+                'Only compute and output the change set, as in a dry run of the template.',
+            })
+            .optional(),
+      },
+      output: {
+        changes: z =>
+          z.array(
+            z.object({
+              action: z.enum(['patch', 'apply', 'restart']),
+              apiVersion: z.string(),
+              kind: z.string(),
+              name: z.string(),
+              namespace: z.string().optional(),
+              description: z.string(),
+            }),
+            { description: 'What was changed, or would be.' },
+          ),
+        manifests: z =>
+          z.array(z.string(), {
+            description: 'Written manifest paths, relative to the workspace.',
+          }),
+        summary: z => z.string({ description: 'What happened, in words.' }),
+        checks: z =>
+          z.array(
+            z.object({
+              id: z.string(),
+              status: z.enum(['pass', 'warn', 'fail']),
+              message: z.string(),
+              hint: z.string(),
+            }),
+            { description: 'The pre-flight checks.' },
+          ),
+        rollout: z =>
+          z
+            .object({
+              pods: z.number(),
+              meshedPods: z.number(),
+              complete: z.boolean(),
+            })
+            .optional(),
+      },
+    },
+    async handler(ctx) {
+      const request = parseOnboardingRequest(ctx.input);
+      const credentials = await ctx.getInitiatorCredentials();
+      const delivery = ctx.input.delivery ?? 'apply';
+      const dryRun = Boolean(ctx.isDryRun || ctx.input.dryRun);
+      const api = options.kubernetes({ cluster: request.cluster, credentials });
+
+      const result = await onboardNamespace({
+        api,
+        request,
+        credentials,
+        delivery,
+        dryRun,
+        restartWorkloads: ctx.input.restartWorkloads ?? false,
+        workspacePath: ctx.workspacePath,
+        manifestsDirectory:
+          ctx.input.manifestsDirectory ??
+          `mesh/${request.cluster}/${request.namespace}`,
+        rollout: {
+          timeoutMs: settings.rolloutTimeoutMs,
+          intervalMs: settings.rolloutPollIntervalMs,
+        },
+        meshStatus: options.meshStatus,
+        protectedNamespaces: settings.protectedNamespaces,
+        signal: ctx.signal,
+        log: message => ctx.logger.info(message),
+        authorize: async () => {
+          const [decision] = await options.permissions.authorize(
+            [{ permission: meshNamespaceOnboardPermission }],
+            { credentials },
+          );
+          if (decision.result !== AuthorizeResult.ALLOW) {
+            throw new NotAllowedError(
+              `You may not onboard namespaces to a mesh (permission ${meshNamespaceOnboardPermission.name}); use delivery: manifests to propose the change in a pull request instead`,
+            );
+          }
+        },
+      });
+
+      ctx.logger.info(result.summary);
+      ctx.output('changes', result.changes);
+      ctx.output('manifests', result.manifests);
+      ctx.output('summary', result.summary);
+      ctx.output('checks', result.checks);
+      if (result.rollout) {
+        ctx.output('rollout', result.rollout);
+      }
+    },
+  });
+}

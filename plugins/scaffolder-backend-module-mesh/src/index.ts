@@ -1,0 +1,22 @@
+/**
+ * Scaffolder actions that put a namespace into a service mesh safely and
+ * record the decision: `mesh:namespace:onboard`, `mesh:check`,
+ * `mesh:adr:create`.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleMesh as default } from './module';
+export { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
+export { createMeshCheckAction } from './actions/meshCheck';
+export { createMeshAdrCreateAction } from './actions/meshAdrCreate';
+export type { MeshClusterActionOptions } from './actions/options';
+export type { KubernetesApi, KubernetesApiFactory } from './kubernetes/types';
+export { HttpKubernetesApi } from './kubernetes/HttpKubernetesApi';
+export { createKubernetesProxyApiFactory } from './kubernetes/proxyApi';
+export type { OnboardingSettings } from './config';
+export type {
+  ChangeRecord,
+  DefaultPolicy,
+  MtlsSetting,
+  OnboardingRequest,
+} from './onboarding/types';

@@ -1,0 +1,59 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { meshStatusServiceRef } from '@meshlens/plugin-mesh-node';
+import { createMeshAdrCreateAction } from './actions/meshAdrCreate';
+import { createMeshCheckAction } from './actions/meshCheck';
+import { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
+import { readOnboardingSettings } from './config';
+import { createKubernetesProxyApiFactory } from './kubernetes/proxyApi';
+
+/**
+ * Adds the Meshlens actions to the scaffolder: `mesh:namespace:onboard`,
+ * `mesh:check` and `mesh:adr:create`.
+ * @public
+ */
+export const scaffolderModuleMesh = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'mesh',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        meshStatus: meshStatusServiceRef,
+      },
+      async init({
+        scaffolder,
+        discovery,
+        auth,
+        permissions,
+        logger,
+        config,
+        meshStatus,
+      }) {
+        const settings = readOnboardingSettings(config);
+        const kubernetes = createKubernetesProxyApiFactory({ discovery, auth });
+        scaffolder.addActions(
+          createMeshNamespaceOnboardAction({
+            kubernetes,
+            permissions,
+            meshStatus,
+            settings,
+          }),
+          createMeshCheckAction({ kubernetes, meshStatus, settings }),
+          createMeshAdrCreateAction(),
+        );
+        logger.info(
+          'Added scaffolder actions mesh:namespace:onboard, mesh:check and mesh:adr:create',
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,181 @@
+import { InputError } from '@backstage/errors';
+import { MeshOption } from '@meshlens/plugin-mesh-common';
+import {
+  DefaultPolicy,
+  MESH_OPTIONS,
+  MtlsSetting,
+  OnboardingRequest,
+} from './types';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True for a valid namespace name (an RFC 1123 label). */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** Throws an {@link InputError} naming `field` unless `value` is a namespace name. */
+export function assertNamespaceName(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !isDns1123Label(value)) {
+    throw new InputError(
+      `${field}: "${String(
+        value,
+      )}" is not a valid namespace name; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (RFC 1123)`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback?: T,
+): T {
+  if (value === undefined && fallback !== undefined) {
+    return fallback;
+  }
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new InputError(
+      `${field}: "${String(value)}" is not one of ${allowed.join(', ')}`,
+    );
+  }
+  return value as T;
+}
+
+function port(field: string, value: unknown): number | string {
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value > 0 &&
+    value < 65536
+  ) {
+    return value;
+  }
+  if (
+    typeof value === 'string' &&
+    value.length <= 15 &&
+    PORT_NAME.test(value) &&
+    /[a-z]/.test(value)
+  ) {
+    return value;
+  }
+  throw new InputError(
+    `${field}: "${String(
+      value,
+    )}" is neither a port number (1-65535) nor a port name (at most 15 lowercase letters, digits and '-')`,
+  );
+}
+
+/**
+ * Validates the input of `mesh:namespace:onboard` and `mesh:check`, so a
+ * mistake is reported with the field to fix before anything is read.
+ */
+export function parseOnboardingRequest(input: {
+  cluster?: unknown;
+  namespace?: unknown;
+  mesh?: unknown;
+  mtlsMode?: unknown;
+  defaultPolicy?: unknown;
+  allowFrom?: unknown;
+  ports?: unknown;
+  istioRevision?: unknown;
+  controlPlaneNamespace?: unknown;
+  entityRef?: unknown;
+}): OnboardingRequest {
+  if (typeof input.cluster !== 'string' || input.cluster.trim() === '') {
+    throw new InputError(
+      'cluster: give the name of a cluster configured in the Kubernetes plugin (kubernetes.clusterLocatorMethods)',
+    );
+  }
+  const namespace = assertNamespaceName('namespace', input.namespace);
+  const mesh = oneOf<MeshOption>('mesh', input.mesh, MESH_OPTIONS);
+  const mtlsMode = oneOf<MtlsSetting>(
+    'mtlsMode',
+    input.mtlsMode,
+    ['permissive', 'strict'],
+    'permissive',
+  );
+  const defaultPolicy = oneOf<DefaultPolicy>(
+    'defaultPolicy',
+    input.defaultPolicy,
+    ['none', 'allow-same-namespace', 'deny'],
+    'none',
+  );
+
+  const allowFromInput = input.allowFrom ?? [];
+  if (!Array.isArray(allowFromInput)) {
+    throw new InputError('allowFrom: give a list of namespace names');
+  }
+  const allowFrom = [
+    ...new Set(
+      allowFromInput.map((ns, i) => assertNamespaceName(`allowFrom[${i}]`, ns)),
+    ),
+  ].filter(ns => ns !== namespace);
+  if (allowFrom.length > 0 && defaultPolicy === 'none') {
+    throw new InputError(
+      'allowFrom: namespaces to allow only mean something with a default policy; set defaultPolicy to allow-same-namespace or deny',
+    );
+  }
+
+  let ports: Array<number | string> | undefined;
+  if (input.ports !== undefined) {
+    if (!Array.isArray(input.ports)) {
+      throw new InputError('ports: give a list of port numbers or names');
+    }
+    ports = input.ports.map((p, i) => port(`ports[${i}]`, p));
+  }
+
+  let istioRevision: string | undefined;
+  if (input.istioRevision !== undefined && input.istioRevision !== '') {
+    if (mesh !== 'istio' && mesh !== 'istio-ambient') {
+      throw new InputError(
+        `istioRevision: only applies to mesh istio or istio-ambient, not ${mesh}`,
+      );
+    }
+    if (
+      typeof input.istioRevision !== 'string' ||
+      input.istioRevision.length > 63 ||
+      !LABEL_VALUE.test(input.istioRevision)
+    ) {
+      throw new InputError(
+        `istioRevision: "${String(
+          input.istioRevision,
+        )}" is not a valid label value`,
+      );
+    }
+    istioRevision = input.istioRevision;
+  }
+
+  const controlPlaneNamespace =
+    input.controlPlaneNamespace === undefined ||
+    input.controlPlaneNamespace === ''
+      ? undefined
+      : assertNamespaceName(
+          'controlPlaneNamespace',
+          input.controlPlaneNamespace,
+        );
+
+  let entityRef: string | undefined;
+  if (input.entityRef !== undefined && input.entityRef !== '') {
+    if (typeof input.entityRef !== 'string') {
+      throw new InputError('entityRef: give an entity reference as a string');
+    }
+    entityRef = input.entityRef;
+  }
+
+  return {
+    cluster: input.cluster,
+    namespace,
+    mesh,
+    mtlsMode,
+    defaultPolicy,
+    allowFrom,
+    ports,
+    istioRevision,
+    controlPlaneNamespace,
+    entityRef,
+  };
+}

@@ -1,0 +1,547 @@
+/*
+ * mesh:namespace:onboard against the demo cluster's Kubernetes API server
+ * (packages/demo-cluster), without mocks: real server-side apply, merge
+ * patches, conflicts, the simulated Deployment controller and injector.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import knexFactory, { Knex } from 'knex';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { startDemoCluster, DemoCluster } from '../packages/demo-cluster/src';
+import scaffolderModuleMesh, {
+  createMeshNamespaceOnboardAction,
+  HttpKubernetesApi,
+} from '../plugins/scaffolder-backend-module-mesh/src';
+import meshPlugin, {
+  meshStatusServiceFactory,
+} from '../plugins/mesh-backend/src';
+
+const REPO_ROOT = resolve(__dirname, '..');
+
+type Outputs = Record<string, any>;
+
+const credentials = {
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'user', userEntityRef: 'user:default/guest' },
+} as const;
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+describe('mesh:namespace:onboard against the demo cluster', () => {
+  let demo: DemoCluster;
+  let workspace: string;
+
+  const api = (cluster: 'homelab' | 'cloud') =>
+    new HttpKubernetesApi({
+      baseUrl: demo.apiUrls[cluster],
+      headers: async () => ({ Authorization: `Bearer demo-${cluster}-token` }),
+    });
+
+  async function onboard(
+    input: Record<string, unknown>,
+    options: { isDryRun?: boolean } = {},
+  ): Promise<Outputs> {
+    const action = createMeshNamespaceOnboardAction({
+      kubernetes: ({ cluster }) => api(cluster as 'homelab' | 'cloud'),
+      permissions: {
+        authorize: async requests =>
+          requests.map(() => ({ result: 'ALLOW' as any })),
+        authorizeConditional: async () => {
+          throw new Error('not used');
+        },
+      },
+      settings: { rolloutTimeoutMs: 20_000, rolloutPollIntervalMs: 100 },
+    });
+    const outputs: Outputs = {};
+    await action.handler({
+      input,
+      logger: silentLogger,
+      workspacePath: workspace,
+      output: (name: string, value: unknown) => {
+        outputs[name] = value;
+      },
+      checkpoint: async ({ fn }: { fn: () => unknown }) => fn(),
+      createTemporaryDirectory: async () => workspace,
+      getInitiatorCredentials: async () => credentials,
+      task: { id: 'integration' },
+      isDryRun: options.isDryRun,
+    } as any);
+    return outputs;
+  }
+
+  const get = (cluster: 'homelab' | 'cloud', path: string) =>
+    api(cluster).get(path);
+
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'meshlens-onboard-'));
+    demo = await startDemoCluster({
+      ports: { homelab: 0, cloud: 0 },
+      prometheus: false,
+    });
+  });
+
+  after(async () => {
+    await demo?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('changes nothing in a dry run', async () => {
+    const before = await get('homelab', '/api/v1/namespaces/sensors');
+    const deployments = await api('homelab').list(
+      '/apis/apps/v1/namespaces/sensors/deployments',
+    );
+    assert.ok(deployments.length > 0);
+    const out = await onboard(
+      {
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+        restartWorkloads: true,
+      },
+      { isDryRun: true },
+    );
+    assert.deepEqual(
+      out.changes.map((c: any) => `${c.action} ${c.kind} ${c.name}`),
+      [
+        'patch Namespace sensors',
+        ...deployments.map(d => `restart Deployment ${d.metadata.name}`),
+      ],
+    );
+    const after = await get('homelab', '/api/v1/namespaces/sensors');
+    assert.equal(
+      after?.metadata.resourceVersion,
+      before?.metadata.resourceVersion,
+    );
+  });
+
+  it('onboards a namespace to Linkerd, restarts it and waits until every pod is meshed', async () => {
+    const out = await onboard({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+      restartWorkloads: true,
+    });
+    const ns = await get('homelab', '/api/v1/namespaces/sensors');
+    assert.equal(ns?.metadata.annotations?.['linkerd.io/inject'], 'enabled');
+    assert.equal(ns?.metadata.labels?.['linkerd.io/inject'], undefined);
+    const managers = ((ns?.metadata as any).managedFields ?? []).map(
+      (m: any) => m.manager,
+    );
+    assert.ok(
+      managers.includes('meshlens'),
+      `managers: ${managers.join(', ')}`,
+    );
+
+    assert.ok(out.rollout.pods > 0, JSON.stringify(out.rollout));
+    assert.deepEqual(out.rollout, {
+      pods: out.rollout.pods,
+      meshedPods: out.rollout.pods,
+      complete: true,
+    });
+    const pods = await api('homelab').list('/api/v1/namespaces/sensors/pods');
+    const running = pods.filter(p => !(p.metadata as any).deletionTimestamp);
+    assert.ok(running.length > 0);
+    for (const p of running) {
+      assert.equal(
+        p.metadata.labels?.['linkerd.io/control-plane-ns'],
+        'linkerd',
+        p.metadata.name,
+      );
+    }
+  });
+
+  it('changes nothing on a second run, and says so', async () => {
+    const before = await get('homelab', '/api/v1/namespaces/sensors');
+    const out = await onboard({
+      cluster: 'homelab',
+      namespace: 'sensors',
+      mesh: 'linkerd',
+      restartWorkloads: true,
+    });
+    assert.deepEqual(out.changes, []);
+    assert.match(
+      out.summary,
+      /^Nothing to change: homelab\/sensors is already onboarded to linkerd/,
+    );
+    const after = await get('homelab', '/api/v1/namespaces/sensors');
+    assert.equal(
+      after?.metadata.resourceVersion,
+      before?.metadata.resourceVersion,
+    );
+  });
+
+  it('rolls back what it applied when the API server refuses a later write', async () => {
+    // Another tool owns meshlens-default's spec: our server-side apply conflicts.
+    const policyPath =
+      '/apis/policy.linkerd.io/v1alpha1/namespaces/reports/authorizationpolicies/meshlens-default';
+    await api('homelab').apply(
+      policyPath,
+      {
+        apiVersion: 'policy.linkerd.io/v1alpha1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'meshlens-default', namespace: 'reports' },
+        spec: {
+          targetRef: {
+            group: 'policy.linkerd.io',
+            kind: 'Server',
+            name: 'legacy',
+          },
+          requiredAuthenticationRefs: [],
+        },
+      },
+      'kubectl',
+    );
+    const nsBefore = await get('homelab', '/api/v1/namespaces/reports');
+    const policyBefore = await get('homelab', policyPath);
+
+    await assert.rejects(
+      onboard({
+        cluster: 'homelab',
+        namespace: 'reports',
+        mesh: 'linkerd',
+        defaultPolicy: 'allow-same-namespace',
+      }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /^Step "Update AuthorizationPolicy reports\/meshlens-default" failed: .*409 Conflict.*conflicts with "kubectl".*Rolled back: Create MeshTLSAuthentication reports\/meshlens-default; Create Server reports\/meshlens-port-/s,
+        );
+        return true;
+      },
+    );
+
+    const servers = await api('homelab').list(
+      '/apis/policy.linkerd.io/v1beta3/namespaces/reports/servers',
+    );
+    assert.deepEqual(
+      servers.filter(s => s.metadata.name.startsWith('meshlens-')),
+      [],
+    );
+    assert.equal(
+      await get(
+        'homelab',
+        '/apis/policy.linkerd.io/v1alpha1/namespaces/reports/meshtlsauthentications/meshlens-default',
+      ),
+      undefined,
+    );
+    assert.deepEqual(
+      (await get('homelab', policyPath))?.spec,
+      policyBefore?.spec,
+    );
+    const nsAfter = await get('homelab', '/api/v1/namespaces/reports');
+    assert.deepEqual(
+      nsAfter?.metadata.annotations,
+      nsBefore?.metadata.annotations,
+    );
+    assert.deepEqual(nsAfter?.metadata.labels, nsBefore?.metadata.labels);
+  });
+
+  it('onboards an Istio namespace with STRICT refused without an entity only as a warning', async () => {
+    const out = await onboard({
+      cluster: 'cloud',
+      namespace: 'jobs',
+      mesh: 'istio',
+      mtlsMode: 'permissive',
+      defaultPolicy: 'allow-same-namespace',
+    });
+    assert.deepEqual(
+      out.changes.map((c: any) => `${c.action} ${c.kind} ${c.name}`),
+      [
+        'apply PeerAuthentication default',
+        'apply AuthorizationPolicy meshlens-default',
+        'apply NetworkPolicy meshlens-default',
+        'patch Namespace jobs',
+      ],
+    );
+    const ns = await get('cloud', '/api/v1/namespaces/jobs');
+    assert.equal(ns?.metadata.labels?.['istio-injection'], 'enabled');
+    const pa = await get(
+      'cloud',
+      '/apis/security.istio.io/v1/namespaces/jobs/peerauthentications/default',
+    );
+    assert.deepEqual(pa?.spec, { mtls: { mode: 'PERMISSIVE' } });
+  });
+});
+
+describe('the "Mesh my service" template through the scaffolder, with the mesh backend', () => {
+  let demo: DemoCluster;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let baseUrl: string;
+  const headers = {
+    Authorization: mockCredentials.user.header('user:default/guest'),
+    'Content-Type': 'application/json',
+  };
+
+  async function waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs: number,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) {
+        throw new Error(`${what} not reached after ${timeoutMs} ms`);
+      }
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
+
+  const values = {
+    entityRef: 'component:default/legacy-reports',
+    mesh: 'linkerd',
+    mtlsMode: 'permissive',
+    defaultPolicy: 'none',
+    restartWorkloads: true,
+    multiCluster: false,
+    memoryBudgetMiB: 32,
+    delivery: 'apply',
+  };
+
+  async function namespaceAnnotation(): Promise<string | undefined> {
+    const ns = await new HttpKubernetesApi({
+      baseUrl: demo.apiUrls.homelab,
+      headers: async () => ({ Authorization: 'Bearer demo-homelab-token' }),
+    }).get('/api/v1/namespaces/reports');
+    return ns?.metadata.annotations?.['linkerd.io/inject'];
+  }
+
+  async function meshStatus(): Promise<any> {
+    const res = await fetch(
+      `${baseUrl}/api/mesh/v1/entities/component/default/legacy-reports`,
+      { headers },
+    );
+    assert.equal(res.status, 200, await res.clone().text());
+    return res.json();
+  }
+
+  // One in-memory SQLite per plugin that this test closes itself: Backstage
+  // never closes SQLite pools, and their reaping timers would keep the test
+  // process alive without jest's teardown.
+  const databases: Knex[] = [];
+  const databaseFactory = createServiceFactory({
+    service: coreServices.database,
+    deps: {},
+    async factory() {
+      let client: Promise<Knex> | undefined;
+      return {
+        getClient() {
+          client ??= Promise.resolve().then(() => {
+            const knex = knexFactory({
+              client: 'better-sqlite3',
+              connection: ':memory:',
+              useNullAsDefault: true,
+              pool: { min: 1, max: 1 },
+            });
+            databases.push(knex);
+            return knex;
+          });
+          return client;
+        },
+      };
+    },
+  });
+
+  before(async () => {
+    demo = await startDemoCluster({
+      ports: { homelab: 0, cloud: 0 },
+      prometheus: false,
+    });
+    const cluster = (name: 'homelab' | 'cloud') => ({
+      name,
+      url: demo.apiUrls[name],
+      authProvider: 'serviceAccount',
+      serviceAccountToken: `demo-${name}-token`,
+      skipTLSVerify: true,
+      skipMetricsLookup: true,
+    });
+    backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-catalog-backend'),
+        import(
+          '@backstage/plugin-catalog-backend-module-scaffolder-entity-model'
+        ),
+        import('@backstage/plugin-scaffolder-backend'),
+        import('@backstage/plugin-kubernetes-backend'),
+        scaffolderModuleMesh,
+        meshPlugin,
+        meshStatusServiceFactory,
+        databaseFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              baseUrl: 'http://localhost:7007',
+            },
+            catalog: {
+              rules: [
+                { allow: ['Component', 'System', 'Template', 'Location'] },
+              ],
+              locations: [
+                {
+                  type: 'file',
+                  target: resolve(REPO_ROOT, 'examples/entities.yaml'),
+                },
+                {
+                  type: 'file',
+                  target: resolve(
+                    REPO_ROOT,
+                    'templates/mesh-my-service/template.yaml',
+                  ),
+                },
+              ],
+            },
+            kubernetes: {
+              serviceLocatorMethod: { type: 'multiTenant' },
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [cluster('homelab'), cluster('cloud')],
+                },
+              ],
+            },
+            mesh: {
+              clusters: [{ name: 'homelab' }, { name: 'cloud' }],
+              cacheTtlSeconds: 0,
+              onboarding: {
+                rolloutTimeoutSeconds: 20,
+                rolloutPollIntervalSeconds: 0.2,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    baseUrl = `http://localhost:${backend.server.port()}`;
+    await waitFor(
+      'the template in the catalog',
+      async () => {
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/template/default/mesh-my-service`,
+          { headers },
+        );
+        return res.status === 200 ? true : undefined;
+      },
+      60_000,
+    );
+  });
+
+  after(async () => {
+    await backend?.stop();
+    await demo?.stop();
+    await Promise.all(databases.map(db => db.destroy()));
+  });
+
+  it('shows the change set in a dry run of the template and changes nothing', async () => {
+    assert.equal(await namespaceAnnotation(), undefined);
+    const template = parseYaml(
+      readFileSync(
+        resolve(REPO_ROOT, 'templates/mesh-my-service/template.yaml'),
+        'utf8',
+      ),
+    );
+    const res = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        template,
+        values,
+        secrets: {},
+        directoryContents: [],
+      }),
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    const changeSet = body.output.text.find(
+      (t: any) => t.title === 'Change set',
+    );
+    assert.match(
+      changeSet.content,
+      /Dry run: \d+ change\(s\) would be made to homelab\/reports:\n- Namespace reports: annotation linkerd.io\/inject=enabled\n- Restart Deployment reports\//,
+    );
+    const adr = body.output.text.find((t: any) => t.title.startsWith('ADR 1 '));
+    assert.match(adr.content, /# Use Linkerd for legacy-reports/);
+    assert.equal(await namespaceAnnotation(), undefined);
+  });
+
+  it('onboards the namespace for real, after which the mesh backend reports it enrolled', async () => {
+    const before = await meshStatus();
+    assert.notEqual(before.clusters[0]?.injection.namespace, 'enabled');
+
+    const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        templateRef: 'template:default/mesh-my-service',
+        values,
+      }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = await res.json();
+    const task = await waitFor(
+      'the task to finish',
+      async () => {
+        const t = await (
+          await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, { headers })
+        ).json();
+        return ['completed', 'failed', 'cancelled'].includes(t.status)
+          ? t
+          : undefined;
+      },
+      90_000,
+    );
+    const events = await (
+      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
+        headers,
+      })
+    ).json();
+    assert.equal(
+      task.status,
+      'completed',
+      events.map((e: any) => e.body?.message).join('\n'),
+    );
+    assert.equal(await namespaceAnnotation(), 'enabled');
+    const completion = events.find((e: any) => e.type === 'completion');
+    assert.deepEqual(completion?.body?.output?.links?.[0], {
+      title: 'Mesh tab of the component',
+      icon: 'catalog',
+      url: '/catalog/default/component/legacy-reports/mesh',
+    });
+
+    const status = await meshStatus();
+    const reports = status.clusters.find(
+      (c: any) => c.cluster === 'homelab' && c.namespace === 'reports',
+    );
+    assert.equal(reports?.mesh, 'linkerd', JSON.stringify(status.clusters));
+    assert.equal(reports.injection.namespace, 'enabled');
+    const pods = reports.workloads.reduce((n: number, w: any) => n + w.pods, 0);
+    const meshed = reports.workloads.reduce(
+      (n: number, w: any) => n + w.meshedPods,
+      0,
+    );
+    assert.ok(pods > 0);
+    assert.equal(meshed, pods);
+  });
+});
