@@ -3,7 +3,7 @@ import { formatPercent } from '../lib/format';
 import { gradeSuccessRate } from '../lib/grading';
 import { useGradeColours } from './StatusIcon';
 
-/** A success rate coloured green from 99%, amber from 95%, red below. */
+/** A success rate coloured green from 99%, amber from 90%, red below (mesh-common's grades). */
 export function SuccessRate(props: { rate: number | null }) {
   const classes = useGradeColours();
   const grade = gradeSuccessRate(props.rate);

@@ -25,12 +25,12 @@ describe('grading', () => {
     expect(worstCheck([check('a', 'warn'), check('b', 'fail')])?.id).toBe('b');
   });
 
-  it('colours success rates at 99% and 95%', () => {
+  it('colours success rates as the backend grades them (99% and 90%)', () => {
     expect(gradeSuccessRate(null)).toBeUndefined();
     expect(gradeSuccessRate(0.99)).toBe('ok');
     expect(gradeSuccessRate(0.9899)).toBe('warning');
-    expect(gradeSuccessRate(0.95)).toBe('warning');
-    expect(gradeSuccessRate(0.9499)).toBe('error');
+    expect(gradeSuccessRate(0.9)).toBe('warning');
+    expect(gradeSuccessRate(0.8999)).toBe('error');
   });
 });
 

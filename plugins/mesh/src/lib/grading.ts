@@ -1,7 +1,10 @@
 import {
   CertificateStatus,
   CheckStatus,
+  compareCertificateStatus,
   MeshCheck,
+  successRateGrade,
+  worstCheck as worstFailingCheck,
 } from '@meshlens/plugin-mesh-common';
 
 /** Traffic-light outcome shown to people: ok (green), warning (amber), error (red). */
@@ -13,8 +16,6 @@ export const GRADE_LABELS: Record<Grade, string> = {
   error: 'Failing',
 };
 
-const CHECK_RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 };
-
 /** A failed check makes a cluster red, a warning amber, otherwise green. */
 export function gradeFromChecks(checks: MeshCheck[]): Grade {
   const worst = worstCheck(checks);
@@ -23,14 +24,9 @@ export function gradeFromChecks(checks: MeshCheck[]): Grade {
   return 'ok';
 }
 
+/** The most severe check; the first one when every check passes. */
 export function worstCheck(checks: MeshCheck[]): MeshCheck | undefined {
-  let worst: MeshCheck | undefined;
-  for (const check of checks) {
-    if (!worst || CHECK_RANK[check.status] > CHECK_RANK[worst.status]) {
-      worst = check;
-    }
-  }
-  return worst;
+  return worstFailingCheck(checks) ?? checks[0];
 }
 
 const CHECK_GRADE: Record<CheckStatus, Grade> = {
@@ -48,15 +44,11 @@ export const CHECK_STATUS_WORDS: Record<CheckStatus, string> = {
   pass: 'Passed',
 };
 
-/** Success-rate thresholds: at least 99% is fine, under 95% is failing. */
-export const SUCCESS_RATE_OK = 0.99;
-export const SUCCESS_RATE_WARNING = 0.95;
-
+/** The backend's success-rate grades (mesh-common), as traffic lights. */
 export function gradeSuccessRate(rate: number | null): Grade | undefined {
-  if (rate === null) return undefined;
-  if (rate >= SUCCESS_RATE_OK) return 'ok';
-  if (rate >= SUCCESS_RATE_WARNING) return 'warning';
-  return 'error';
+  const grade = successRateGrade(rate);
+  if (grade === 'unknown') return undefined;
+  return grade === 'critical' ? 'error' : grade;
 }
 
 export function gradeCertificate(status: CertificateStatus): Grade {
@@ -65,12 +57,5 @@ export function gradeCertificate(status: CertificateStatus): Grade {
   return 'error';
 }
 
-const CERT_RANK: Record<CertificateStatus, number> = {
-  ok: 0,
-  warning: 1,
-  critical: 2,
-  expired: 3,
-};
-
 export const certificateStatusRank = (status: CertificateStatus) =>
-  CERT_RANK[status];
+  compareCertificateStatus(status, 'ok');
