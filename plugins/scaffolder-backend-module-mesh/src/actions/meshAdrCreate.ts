@@ -41,12 +41,12 @@ export function createMeshAdrCreateAction(options?: { now?: () => Date }) {
             })
             .optional(),
         mesh: z =>
-          z.enum(['linkerd', 'istio', 'istio-ambient', 'cilium'], {
+          z.enum(MESH_OPTIONS, {
             description: 'The mesh chosen.',
           }),
         alternatives: z =>
           z
-            .array(z.enum(['linkerd', 'istio', 'istio-ambient', 'cilium']), {
+            .array(z.enum(MESH_OPTIONS), {
               description:
                 'Options considered besides the chosen one; default all other meshes.',
             })

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { MESH_OPTIONS } from '../onboarding/types';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { describeProblems, runPreflightChecks } from '../onboarding/checks';
@@ -30,7 +31,7 @@ export function createMeshCheckAction(
           }),
         namespace: z => z.string({ description: 'The namespace to check.' }),
         mesh: z =>
-          z.enum(['linkerd', 'istio', 'istio-ambient', 'cilium'], {
+          z.enum(MESH_OPTIONS, {
             description: 'The mesh it should join.',
           }),
         mtlsMode: z =>

@@ -1,4 +1,5 @@
 import { NotAllowedError } from '@backstage/errors';
+import { MESH_OPTIONS } from '../onboarding/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { meshNamespaceOnboardPermission } from '@meshlens/plugin-mesh-common';
@@ -33,7 +34,7 @@ export function createMeshNamespaceOnboardAction(
           }),
         namespace: z => z.string({ description: 'The namespace to onboard.' }),
         mesh: z =>
-          z.enum(['linkerd', 'istio', 'istio-ambient', 'cilium'], {
+          z.enum(MESH_OPTIONS, {
             description: 'The mesh to join.',
           }),
         mtlsMode: z =>

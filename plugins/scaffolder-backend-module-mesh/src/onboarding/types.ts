@@ -8,7 +8,7 @@ export type MtlsSetting = 'permissive' | 'strict';
 export type DefaultPolicy = 'none' | 'allow-same-namespace' | 'deny';
 
 /** @public */
-export const MESH_OPTIONS: MeshOption[] = [
+export const MESH_OPTIONS: [MeshOption, ...MeshOption[]] = [
   'linkerd',
   'istio',
   'istio-ambient',
