@@ -39,6 +39,14 @@ export interface Config {
     timeoutMs?: number;
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */
     cacheTtlSeconds?: number;
+    /**
+     * How long the backend remembers the Kubernetes backend's cluster list and
+     * where each cluster's control planes run, in seconds; default 600. With it,
+     * a request whose result is not cached reads everything in one round,
+     * confirming the remembered facts in the same round. 0 reads them first,
+     * every time.
+     */
+    topologyHintSeconds?: number;
     /** Certificate expiry thresholds. */
     certificates?: {
       /** Days left at or below which a certificate is `warning`; default 30. */

@@ -36,6 +36,7 @@ export type {
 export { startApiServer, createApiHandler } from './k8s/apiServer';
 export type { RunningApiServer, ApiServerOptions } from './k8s/apiServer';
 export { ObjectStore } from './k8s/store';
+export { findResource } from './k8s/resources';
 export { buildCluster, CLUSTERS } from './cluster/buildCluster';
 export type {
   ClusterState,

@@ -19,12 +19,14 @@ export interface MeshConfig {
   window: string;
   timeoutMs: number;
   cacheTtlSeconds: number;
+  topologyHintSeconds: number;
   certificates: CertificateThresholds;
 }
 
 export const DEFAULT_WINDOW = '5m';
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CACHE_TTL_SECONDS = 15;
+export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
 
 /** Reads `mesh.*` with its defaults; a bad value fails at startup naming the key. */
 export function readMeshConfig(root: Config): MeshConfig {
@@ -61,6 +63,14 @@ export function readMeshConfig(root: Config): MeshConfig {
   }
   const cacheTtlSeconds =
     config?.getOptionalNumber('cacheTtlSeconds') ?? DEFAULT_CACHE_TTL_SECONDS;
+  const topologyHintSeconds =
+    config?.getOptionalNumber('topologyHintSeconds') ??
+    DEFAULT_TOPOLOGY_HINT_SECONDS;
+  if (!(topologyHintSeconds >= 0)) {
+    throw new InputError(
+      `mesh.topologyHintSeconds must be 0 or more, got ${topologyHintSeconds}`,
+    );
+  }
   const certificates = {
     warningDays:
       config?.getOptionalNumber('certificates.warningDays') ??
@@ -74,5 +84,12 @@ export function readMeshConfig(root: Config): MeshConfig {
       'mesh.certificates.criticalDays must not exceed mesh.certificates.warningDays',
     );
   }
-  return { clusters, window, timeoutMs, cacheTtlSeconds, certificates };
+  return {
+    clusters,
+    window,
+    timeoutMs,
+    cacheTtlSeconds,
+    topologyHintSeconds,
+    certificates,
+  };
 }

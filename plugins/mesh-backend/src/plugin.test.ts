@@ -109,6 +109,8 @@ async function startMesh(options: {
   permissions?: 'allow' | 'deny';
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
+  delayMs?: number;
+  timeline?: Array<'request' | 'response'>;
 }) {
   const { fixture, log } = options;
   server.use(
@@ -123,6 +125,8 @@ async function startMesh(options: {
         cloud: { url: PROM.cloud, traffic: fixture.traffic.cloud },
       },
       log,
+      delayMs: options.delayMs,
+      timeline: options.timeline,
     }),
   );
   const recorded = options.recorded ?? { logs: [], cached: [] };
@@ -523,6 +527,81 @@ describe('mesh backend', () => {
     expect(counts[1]).toEqual(counts[0]);
     // One set of PromQL per namespace: inbound, p50/p95/p99, outbound, callers, certificates.
     expect(counts[0].prom).toBe(7);
+  });
+
+  it('sends every read of an uncached request in one round once it has learnt the clusters', async () => {
+    const timeline: Array<'request' | 'response'> = [];
+    const log = new UpstreamLog();
+    const { http } = await startMesh({ fixture, log, delayMs: 30, timeline });
+    const rounds = () => {
+      // A request sent after an answer arrived may have waited for it.
+      const firstAnswer = timeline.indexOf('response');
+      return timeline.lastIndexOf('request') < firstAnswer ? 1 : 'more';
+    };
+    const first = await getEntity(http, 'shipping');
+    expect(rounds()).toBe('more');
+    const firstRequests = [...log.kubernetes, ...log.prometheus].sort();
+    timeline.length = 0;
+    log.reset();
+    const second = await getEntity(http, 'shipping');
+    expect(rounds()).toBe(1);
+    // The same requests, none for a mesh the namespaces do not run.
+    expect([...log.kubernetes, ...log.prometheus].sort()).toEqual(
+      firstRequests,
+    );
+    expect({ ...second, generatedAt: '' }).toEqual({
+      ...first,
+      generatedAt: '',
+    });
+    expect(second.clusters.map(c => c.mesh).sort()).toEqual([
+      'istio',
+      'linkerd',
+    ]);
+
+    await request(http).get('/api/mesh/v1/overview');
+    timeline.length = 0;
+    const overview = await request(http).get('/api/mesh/v1/overview');
+    expect(overview.status).toBe(200);
+    expect(rounds()).toBe(1);
+  });
+
+  it('answers from what it reads when clusters or meshes changed since it learnt them', async () => {
+    const f = await demoFixture();
+    const { http } = await startMesh({ fixture: f, log: new UpstreamLog() });
+    const before = await getEntity(http, 'shipping');
+    expect(before.clusters.map(c => `${c.cluster}:${c.mesh}`).sort()).toEqual([
+      'cloud:istio',
+      'homelab:linkerd',
+    ]);
+    // Linkerd uninstalled from homelab; cloud gone from the Kubernetes plugin.
+    const linkerd = f.clusters.homelab.remove(
+      'apps/v1',
+      'deployments',
+      d => d.metadata.namespace === 'linkerd',
+    );
+    expect(linkerd.length).toBeGreaterThan(0);
+    const cloud = f.clusters.cloud;
+    delete (f.clusters as Record<string, FakeCluster>).cloud;
+    const after = await getEntity(http, 'shipping');
+    expect(after.clusters.map(c => `${c.cluster}:${c.mesh}`)).toEqual([
+      'homelab:none',
+    ]);
+    expect(after.clusters[0].certificates).toEqual([]);
+    expect(after.clusters[0].controlPlane).toBeNull();
+
+    // Both back: found again, with metrics, although the last read said otherwise.
+    for (const d of linkerd)
+      f.clusters.homelab.add('apps/v1', 'deployments', d);
+    (f.clusters as Record<string, FakeCluster>).cloud = cloud;
+    const back = await getEntity(http, 'shipping');
+    expect(back.clusters.map(c => `${c.cluster}:${c.mesh}`).sort()).toEqual([
+      'cloud:istio',
+      'homelab:linkerd',
+    ]);
+    for (const c of back.clusters) {
+      expect(c.workloads[0].metrics).not.toBeNull();
+      expect(c.certificates.length).toBeGreaterThan(0);
+    }
   });
 
   it('shares one upstream fetch between concurrent requests for the same entity', async () => {

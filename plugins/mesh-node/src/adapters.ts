@@ -226,9 +226,15 @@ export interface MeshAdapter {
   /** The mesh name reported in the API, e.g. `linkerd`. */
   readonly mesh: string;
 
-  /** Finds the control plane in a cluster; undefined when not installed. */
+  /**
+   * Finds the control plane in a cluster; undefined when not installed.
+   * `known` is what an earlier read of this cluster found: an adapter may
+   * read the objects in that namespace while it confirms where the control
+   * plane runs (see `readAlongsideKnownNamespace`), to save a round.
+   */
   readControlPlane(
     reader: MeshClusterReader,
+    known?: MeshControlPlaneState,
   ): Promise<MeshControlPlaneState | undefined>;
 
   /** Namespaced objects needed by `detect` (listed per namespace). */
@@ -305,3 +311,30 @@ export const meshAdaptersExtensionPoint =
   createExtensionPoint<MeshAdaptersExtensionPoint>({
     id: 'mesh.adapters',
   });
+
+/**
+ * Finds a control plane and reads objects in its namespace. With `known`
+ * (an earlier read), the objects are read in that namespace while `locate`
+ * confirms it, one round instead of two; if the control plane moved, they
+ * are read again where it runs now, so the answer is never the stale one.
+ * Undefined when `namespaceOf` finds no control plane.
+ * @public
+ */
+export async function readAlongsideKnownNamespace<L, T>(options: {
+  known: MeshControlPlaneState | undefined;
+  locate: () => Promise<L>;
+  namespaceOf: (located: L) => string | undefined;
+  read: (namespace: string) => Promise<T>;
+}): Promise<{ located: L; namespace: string; objects: T } | undefined> {
+  const { known } = options;
+  const early = known ? options.read(known.namespace) : undefined;
+  // Not awaited when the control plane is gone or moved.
+  early?.catch(() => undefined);
+  const located = await options.locate();
+  const namespace = options.namespaceOf(located);
+  if (namespace === undefined) return undefined;
+  const objects = await (early && known?.namespace === namespace
+    ? early
+    : options.read(namespace));
+  return { located, namespace, objects };
+}

@@ -71,7 +71,11 @@ export function metaOf(obj: JsonObject): {
  * resourceVersion, as etcd's revision does.
  */
 export class ObjectStore {
-  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /** Objects by resource, then namespace ('' for cluster-scoped), then name. */
+  private readonly objects = new Map<
+    string,
+    Map<string, Map<string, KubeObject>>
+  >();
   private revision = 1000;
   private readonly listeners: Array<(e: StoreEvent) => void> = [];
 
@@ -85,7 +89,7 @@ export class ObjectStore {
     this.listeners.push(listener);
   }
 
-  private bucket(r: ResourceType): Map<string, KubeObject> {
+  private bucket(r: ResourceType): Map<string, Map<string, KubeObject>> {
     const k = resourceKey(r.group, r.plural);
     let b = this.objects.get(k);
     if (!b) {
@@ -95,8 +99,11 @@ export class ObjectStore {
     return b;
   }
 
-  private static id(namespace: string | undefined, name: string): string {
-    return `${namespace ?? ''}/${name}`;
+  private static namespaceOf(
+    r: ResourceType,
+    namespace: string | undefined,
+  ): string {
+    return r.namespaced ? namespace ?? '' : '';
   }
 
   /** Returns a copy of one object, or undefined. */
@@ -105,19 +112,32 @@ export class ObjectStore {
     namespace: string | undefined,
     name: string,
   ): KubeObject | undefined {
-    const o = this.bucket(r).get(
-      ObjectStore.id(r.namespaced ? namespace : undefined, name),
-    );
+    const o = this.bucket(r)
+      .get(ObjectStore.namespaceOf(r, namespace))
+      ?.get(name);
     return o ? deepClone(o) : undefined;
   }
 
-  /** Returns copies of all objects of a type, optionally in one namespace, sorted like etcd keys. */
+  /**
+   * Returns copies of all objects of a type, optionally in one namespace,
+   * sorted like etcd keys (bytewise by namespace, then name). A namespace's
+   * list reads only that namespace, so controllers stay linear in the size
+   * of a namespace rather than of the cluster.
+   */
   list(r: ResourceType, namespace?: string): KubeObject[] {
-    const all = [...this.bucket(r).entries()]
-      .filter(([, o]) => !namespace || o.metadata.namespace === namespace)
-      .sort(([a], [b]) => a.localeCompare(b, 'en'))
-      .map(([, o]) => deepClone(o));
-    return all;
+    const bucket = this.bucket(r);
+    const namespaces = namespace
+      ? [namespace]
+      : [...bucket.keys()].sort(bytewise);
+    const out: KubeObject[] = [];
+    for (const ns of namespaces) {
+      const objects = bucket.get(ns);
+      if (!objects) continue;
+      for (const name of [...objects.keys()].sort(bytewise)) {
+        out.push(deepClone(objects.get(name)!));
+      }
+    }
+    return out;
   }
 
   /** Fills server-set metadata of a new object without storing it. */
@@ -142,15 +162,18 @@ export class ObjectStore {
 
   /** Stores a new or changed object, bumping resourceVersion; returns a copy. */
   put(r: ResourceType, obj: KubeObject): KubeObject {
-    const id = ObjectStore.id(
-      r.namespaced ? obj.metadata.namespace : undefined,
-      obj.metadata.name,
-    );
-    const previous = this.bucket(r).get(id);
+    const ns = ObjectStore.namespaceOf(r, obj.metadata.namespace);
+    const bucket = this.bucket(r);
+    let objects = bucket.get(ns);
+    if (!objects) {
+      objects = new Map();
+      bucket.set(ns, objects);
+    }
+    const previous = objects.get(obj.metadata.name);
     const stored = deepClone(obj);
     this.revision += 1;
     stored.metadata.resourceVersion = String(this.revision);
-    this.bucket(r).set(id, stored);
+    objects.set(obj.metadata.name, stored);
     const copy = deepClone(stored);
     this.emit({
       type: previous ? 'MODIFIED' : 'ADDED',
@@ -167,10 +190,12 @@ export class ObjectStore {
     namespace: string | undefined,
     name: string,
   ): KubeObject | undefined {
-    const id = ObjectStore.id(r.namespaced ? namespace : undefined, name);
-    const previous = this.bucket(r).get(id);
-    if (!previous) return undefined;
-    this.bucket(r).delete(id);
+    const ns = ObjectStore.namespaceOf(r, namespace);
+    const objects = this.bucket(r).get(ns);
+    const previous = objects?.get(name);
+    if (!objects || !previous) return undefined;
+    objects.delete(name);
+    if (objects.size === 0) this.bucket(r).delete(ns);
     this.revision += 1;
     this.emit({ type: 'DELETED', resource: r, object: deepClone(previous) });
     return deepClone(previous);
@@ -197,7 +222,9 @@ export class ObjectStore {
   all(): Array<{ resource: ResourceType; object: KubeObject }> {
     const out: Array<{ resource: ResourceType; object: KubeObject }> = [];
     for (const b of this.objects.values()) {
-      for (const o of b.values()) {
+      for (const o of [...b.values()].flatMap(objects => [
+        ...objects.values(),
+      ])) {
         const r = findResourceByKind(o.apiVersion, o.kind);
         if (r) out.push({ resource: r, object: deepClone(o) });
       }
@@ -208,4 +235,9 @@ export class ObjectStore {
   private emit(e: StoreEvent): void {
     for (const l of this.listeners) l(e);
   }
+}
+
+function bytewise(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

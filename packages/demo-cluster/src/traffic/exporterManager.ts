@@ -115,15 +115,24 @@ export class ExporterManager {
   constructor(private readonly options: ExporterManagerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.now = options.now ?? (() => Date.now() / 1000);
+    options.state.store.onChange(e => {
+      if (e.resource.kind === 'Pod' && e.resource.group === '') {
+        this.podViews = undefined;
+      }
+    });
   }
 
   private key(namespace: string, name: string): string {
     return `${namespace}/${name}`;
   }
 
+  /** Pod views, rebuilt after a pod changes rather than on every scrape of every endpoint. */
+  private podViews: PodView[] | undefined;
+
   private context(): ScrapeContext {
     const { state } = this.options;
-    const pods = state.store.list(RT.pod).map(podView);
+    this.podViews ??= state.store.list(RT.pod).map(podView);
+    const pods = this.podViews;
     return {
       cluster: state.definition.name,
       pods,

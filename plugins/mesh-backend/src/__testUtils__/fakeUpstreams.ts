@@ -20,6 +20,23 @@ export class FakeCluster {
     return this;
   }
 
+  /** Removes the objects of a type that match; returns them. */
+  remove(
+    apiVersion: string,
+    plural: string,
+    match: (object: KubeObject) => boolean,
+  ): KubeObject[] {
+    const key = `${
+      apiVersion.includes('/') ? 'apis' : 'api'
+    }/${apiVersion}|${plural}`;
+    const list = this.objects.get(key) ?? [];
+    this.objects.set(
+      key,
+      list.filter(o => !match(o)),
+    );
+    return list.filter(match);
+  }
+
   namespace(
     name: string,
     labels: Record<string, string> = {},
@@ -332,93 +349,128 @@ export function upstreamHandlers(options: {
   >;
   log: UpstreamLog;
   onProxyRequest?: (request: Request) => void;
+  /** Delays every Kubernetes and Prometheus answer, as a remote cluster would. */
+  delayMs?: number;
+  /** When each request arrived and each answer left, in order. */
+  timeline?: Array<'request' | 'response'>;
 }) {
+  const answer = async (respond: () => Response | Promise<Response>) => {
+    options.timeline?.push('request');
+    if (options.delayMs) {
+      await new Promise(r => setTimeout(r, options.delayMs));
+    }
+    const response = await respond();
+    options.timeline?.push('response');
+    return response;
+  };
   return [
-    http.get(`${KUBERNETES_BASE}/clusters`, ({ request }) => {
-      options.log.clusters++;
-      if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
-        return HttpResponse.json(
-          { error: { name: 'AuthenticationError' } },
-          { status: 401 },
-        );
-      }
-      return HttpResponse.json({
-        items: Object.keys(options.clusters).map(name => ({
-          name,
-          authProvider: 'serviceAccount',
-        })),
-      });
-    }),
-    http.get(`${KUBERNETES_BASE}/proxy/*`, ({ request }) => {
-      options.onProxyRequest?.(request);
-      const url = new URL(request.url);
-      const path = url.pathname.replace('/api/kubernetes/proxy', '');
-      options.log.kubernetes.push(
-        `${request.headers.get('backstage-kubernetes-cluster')}${path}${
-          url.search
-        }`,
-      );
-      if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
-        return HttpResponse.json(
-          { error: { name: 'AuthenticationError' } },
-          { status: 401 },
-        );
-      }
-      const cluster =
-        options.clusters[
-          request.headers.get('backstage-kubernetes-cluster') ?? ''
-        ];
-      if (!cluster) {
-        return HttpResponse.json(
-          { error: { name: 'NotFoundError', message: 'no such cluster' } },
-          { status: 404 },
-        );
-      }
-      if (cluster.down) {
-        return HttpResponse.json(
-          { error: { name: 'Error', message: 'connect ECONNREFUSED' } },
-          { status: 502 },
-        );
-      }
-      const { status, body } = cluster.handle(
-        path,
-        url.searchParams.get('labelSelector'),
-      );
-      return HttpResponse.json(body as any, { status });
-    }),
+    http.get(`${KUBERNETES_BASE}/clusters`, ({ request }) =>
+      answer(() => clusters(request)),
+    ),
+    http.get(`${KUBERNETES_BASE}/proxy/*`, ({ request }) =>
+      answer(() => proxy(request)),
+    ),
     ...Object.values(options.prometheus).flatMap(p => [
       http.post(`${p.url}/api/v1/query`, async ({ request }) => {
         const form = new URLSearchParams(await request.text());
-        const query = form.get('query') ?? '';
-        options.log.prometheus.push(query);
-        if (p.down) return new HttpResponse('upstream down', { status: 503 });
-        return HttpResponse.json({
-          status: 'success',
-          data: {
-            resultType: 'vector',
-            result: fakePrometheusAnswer(query, p.traffic),
-          },
-        });
+        return answer(() => instant(p, form));
       }),
       http.post(`${p.url}/api/v1/query_range`, async ({ request }) => {
         const form = new URLSearchParams(await request.text());
-        const query = form.get('query') ?? '';
-        options.log.prometheus.push(query);
-        if (p.down) return new HttpResponse('upstream down', { status: 503 });
-        const start = Number(form.get('start'));
-        const step = Number(form.get('step'));
-        const result = fakePrometheusAnswer(
-          query.replace('sum(rate(', 'sum(increase(').replace('[1m]', '[5m]'),
-          p.traffic,
-        ).map(r => ({
-          metric: r.metric,
-          values: [0, 1, 2].map(i => [start + i * step, r.value[1]]),
-        }));
-        return HttpResponse.json({
-          status: 'success',
-          data: { resultType: 'matrix', result },
-        });
+        return answer(() => range(p, form));
       }),
     ]),
   ];
+
+  function clusters(request: Request) {
+    options.log.clusters++;
+    if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+      return HttpResponse.json(
+        { error: { name: 'AuthenticationError' } },
+        { status: 401 },
+      );
+    }
+    return HttpResponse.json({
+      items: Object.keys(options.clusters).map(name => ({
+        name,
+        authProvider: 'serviceAccount',
+      })),
+    });
+  }
+
+  function proxy(request: Request) {
+    options.onProxyRequest?.(request);
+    const url = new URL(request.url);
+    const path = url.pathname.replace('/api/kubernetes/proxy', '');
+    options.log.kubernetes.push(
+      `${request.headers.get('backstage-kubernetes-cluster')}${path}${
+        url.search
+      }`,
+    );
+    if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+      return HttpResponse.json(
+        { error: { name: 'AuthenticationError' } },
+        { status: 401 },
+      );
+    }
+    const cluster =
+      options.clusters[
+        request.headers.get('backstage-kubernetes-cluster') ?? ''
+      ];
+    if (!cluster) {
+      return HttpResponse.json(
+        { error: { name: 'NotFoundError', message: 'no such cluster' } },
+        { status: 404 },
+      );
+    }
+    if (cluster.down) {
+      return HttpResponse.json(
+        { error: { name: 'Error', message: 'connect ECONNREFUSED' } },
+        { status: 502 },
+      );
+    }
+    const { status, body } = cluster.handle(
+      path,
+      url.searchParams.get('labelSelector'),
+    );
+    return HttpResponse.json(body as any, { status });
+  }
+
+  function instant(
+    p: { traffic: FakeTraffic[]; down?: boolean },
+    form: URLSearchParams,
+  ) {
+    const query = form.get('query') ?? '';
+    options.log.prometheus.push(query);
+    if (p.down) return new HttpResponse('upstream down', { status: 503 });
+    return HttpResponse.json({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: fakePrometheusAnswer(query, p.traffic),
+      },
+    });
+  }
+
+  function range(
+    p: { traffic: FakeTraffic[]; down?: boolean },
+    form: URLSearchParams,
+  ) {
+    const query = form.get('query') ?? '';
+    options.log.prometheus.push(query);
+    if (p.down) return new HttpResponse('upstream down', { status: 503 });
+    const start = Number(form.get('start'));
+    const step = Number(form.get('step'));
+    const result = fakePrometheusAnswer(
+      query.replace('sum(rate(', 'sum(increase(').replace('[1m]', '[5m]'),
+      p.traffic,
+    ).map(r => ({
+      metric: r.metric,
+      values: [0, 1, 2].map(i => [start + i * step, r.value[1]]),
+    }));
+    return HttpResponse.json({
+      status: 'success',
+      data: { resultType: 'matrix', result },
+    });
+  }
 }

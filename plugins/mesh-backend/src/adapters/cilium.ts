@@ -7,6 +7,7 @@ import {
   MeshCertificateSource,
   MeshClusterReader,
   MeshControlPlaneState,
+  readAlongsideKnownNamespace,
   MeshDetection,
   MeshMetricScope,
   MeshNamespaceContext,
@@ -78,14 +79,18 @@ export class CiliumAdapter implements MeshAdapter {
 
   async readControlPlane(
     reader: MeshClusterReader,
+    known?: MeshControlPlaneState,
   ): Promise<MeshControlPlaneState | undefined> {
-    const agents = await reader.list(DAEMON_SET, {
-      labelSelector: 'k8s-app=cilium',
+    const found = await readAlongsideKnownNamespace({
+      known,
+      locate: () =>
+        reader.list(DAEMON_SET, { labelSelector: 'k8s-app=cilium' }),
+      namespaceOf: agents => agents[0]?.metadata.namespace,
+      read: ns => reader.get(CONFIG_MAP, 'cilium-config', ns),
     });
-    if (agents.length === 0) return undefined;
-    const namespace = agents[0].metadata.namespace!;
-    const config =
-      (await reader.get(CONFIG_MAP, 'cilium-config', namespace))?.data ?? {};
+    if (!found) return undefined;
+    const { located: agents, namespace } = found;
+    const config = found.objects?.data ?? {};
     const problems = agents
       .filter(a => !workloadReady(a))
       .map(a => `DaemonSet ${namespace}/${a.metadata.name} is not ready`);
@@ -184,6 +189,8 @@ export class CiliumAdapter implements MeshAdapter {
     controlPlane: MeshControlPlaneState,
   ): MeshCertificateSource[] {
     const ns = controlPlane.namespace;
+    // The Helm chart's names: its common CA (`cilium.ca.setup`) and the
+    // Hubble server certificate it signs (templates/hubble/tls-helm).
     return [
       {
         kind: 'Secret',

@@ -7,6 +7,7 @@ import {
   MeshCertificateSource,
   MeshClusterReader,
   MeshControlPlaneState,
+  readAlongsideKnownNamespace,
   MeshDetection,
   MeshMetricScope,
   MeshNamespaceContext,
@@ -96,14 +97,25 @@ export class IstioAdapter implements MeshAdapter {
 
   async readControlPlane(
     reader: MeshClusterReader,
+    known?: MeshControlPlaneState,
   ): Promise<MeshControlPlaneState | undefined> {
-    const [istiods, ztunnels] = await Promise.all([
-      reader.list(DEPLOYMENT, { labelSelector: 'app=istiod' }),
-      reader.list(DAEMON_SET, { labelSelector: 'app=ztunnel' }),
-    ]);
-    if (istiods.length === 0) return undefined;
-    const namespace = istiods[0].metadata.namespace!;
-    const rootPolicies = await reader.list(PEER_AUTHENTICATION, { namespace });
+    const found = await readAlongsideKnownNamespace({
+      known,
+      locate: () =>
+        Promise.all([
+          reader.list(DEPLOYMENT, { labelSelector: 'app=istiod' }),
+          reader.list(DAEMON_SET, { labelSelector: 'app=ztunnel' }),
+        ]),
+      namespaceOf: ([istiods]) => istiods[0]?.metadata.namespace,
+      // The root namespace's PeerAuthentication sets the mesh-wide mode.
+      read: ns => reader.list(PEER_AUTHENTICATION, { namespace: ns }),
+    });
+    if (!found) return undefined;
+    const {
+      located: [istiods, ztunnels],
+      namespace,
+      objects: rootPolicies,
+    } = found;
     const meshWide = rootPolicies.find(p => !p.spec?.selector);
     const problems = [...istiods, ...ztunnels]
       .filter(d => !workloadReady(d))

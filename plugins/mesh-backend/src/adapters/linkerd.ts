@@ -9,6 +9,7 @@ import {
   MeshCertificateSource,
   MeshClusterReader,
   MeshControlPlaneState,
+  readAlongsideKnownNamespace,
   MeshDetection,
   MeshMetricScope,
   MeshNamespaceContext,
@@ -86,16 +87,27 @@ export class LinkerdAdapter implements MeshAdapter {
 
   async readControlPlane(
     reader: MeshClusterReader,
+    known?: MeshControlPlaneState,
   ): Promise<MeshControlPlaneState | undefined> {
-    const deployments = await reader.list(DEPLOYMENT, {
-      labelSelector: 'linkerd.io/control-plane-component',
+    const found = await readAlongsideKnownNamespace({
+      known,
+      locate: () =>
+        reader.list(DEPLOYMENT, {
+          labelSelector: 'linkerd.io/control-plane-component',
+        }),
+      namespaceOf: deployments => deployments[0]?.metadata.namespace,
+      read: ns =>
+        Promise.all([
+          reader.get(CONFIG_MAP, 'linkerd-config', ns),
+          reader.get(CONFIG_MAP, 'linkerd-identity-trust-roots', ns),
+        ]),
     });
-    if (deployments.length === 0) return undefined;
-    const namespace = deployments[0].metadata.namespace!;
-    const [config, trustRoots] = await Promise.all([
-      reader.get(CONFIG_MAP, 'linkerd-config', namespace),
-      reader.get(CONFIG_MAP, 'linkerd-identity-trust-roots', namespace),
-    ]);
+    if (!found) return undefined;
+    const {
+      located: deployments,
+      namespace,
+      objects: [config, trustRoots],
+    } = found;
     let values: any = {};
     try {
       values = parseYaml(config?.data?.values ?? '') ?? {};
@@ -258,6 +270,8 @@ export class LinkerdAdapter implements MeshAdapter {
         name: 'linkerd-trust-anchor',
         keys: [{ key: 'status', role: 'trust-anchor' }],
       },
+      // The chart's fixed webhook Secret names (charts/linkerd-control-plane;
+      // Linkerd's cert-manager guide requires exactly these).
       webhook('linkerd-proxy-injector-k8s-tls'),
       webhook('linkerd-sp-validator-k8s-tls'),
       webhook('linkerd-policy-validator-k8s-tls'),

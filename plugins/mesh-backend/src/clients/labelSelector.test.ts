@@ -1,4 +1,5 @@
 import {
+  LabelIndex,
   formatLabelSelector,
   matchesSelector,
   parseLabelSelector,
@@ -44,5 +45,43 @@ describe('label selectors', () => {
     '',
   ])('rejects %j with an InputError', text => {
     expect(() => parseLabelSelector(text)).toThrow(/label|selector/i);
+  });
+});
+
+describe('LabelIndex', () => {
+  it('selects exactly what a scan selects, in the same order', () => {
+    const values = ['a', 'b', 'c'];
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      metadata: {
+        name: `o-${i}`,
+        labels: Object.fromEntries(
+          [
+            ['app', values[i % 3]],
+            ['tier', values[Math.floor(i / 3) % 3]],
+            i % 5 === 0 ? ['canary', 'true'] : [],
+          ].filter(pair => pair.length),
+        ) as Record<string, string>,
+      },
+    }));
+    const index = new LabelIndex(items);
+    for (const text of [
+      'app=a',
+      'app=a,tier=b',
+      'app=a,tier!=b',
+      'app in (a,c),canary',
+      'tier=c,!canary',
+      'app=z',
+      'canary=true,app notin (b)',
+    ]) {
+      const selector = parseLabelSelector(text);
+      const scanned = items.filter(o =>
+        matchesSelector(selector, o.metadata.labels),
+      );
+      expect(index.select(selector).map(o => o.metadata.name)).toEqual(
+        scanned.map(o => o.metadata.name),
+      );
+    }
+    // i % 3 === 0 and floor(i / 3) % 3 === 1: i = 9k + 3 for k = 0..32
+    expect(index.select(parseLabelSelector('app=a,tier=b'))).toHaveLength(33);
   });
 });

@@ -32,7 +32,6 @@ import {
 import {
   MeshAdapter,
   MeshAdapterFactory,
-  MeshClusterReader,
   MeshControlPlaneState,
   MeshStatusRequestOptions,
   MeshStatusService,
@@ -42,10 +41,7 @@ import {
   promDurationSeconds,
 } from '@meshlens/plugin-mesh-node';
 import { defaultMeshAdapters } from '../adapters';
-import {
-  CertificateReadResult,
-  CertificateReader,
-} from '../clients/CertificateReader';
+import { CertificateReader } from '../clients/CertificateReader';
 import {
   KubernetesProxyClient,
   KubernetesSession,
@@ -62,16 +58,14 @@ import {
 } from './assemble';
 import {
   KubeSnapshot,
-  MetricsResult,
-  WORKLOAD_TYPES,
   errorMessage,
-  readControlPlanes,
   readKubeSnapshot,
-  readMetrics,
 } from './clusterSnapshot';
 import { EntityTarget, entityTarget } from './entityTargets';
 import { summarizeEntity, totalsOf } from './overview';
 import { SingleFlightCache } from './SingleFlightCache';
+import { TopologyHints } from './TopologyHints';
+import { ClusterRead, ClusterReads } from './ClusterReads';
 import { WorkloadIndex } from './workloadIndex';
 
 /** Holds the adapters; the plugin's extension point may replace them before the first request. */
@@ -105,19 +99,6 @@ export interface DefaultMeshStatusServiceOptions {
   inFlight?: Map<string, Promise<unknown>>;
 }
 
-/** Everything read from one cluster for a set of namespaces (or all). */
-interface ClusterRead {
-  cluster: string;
-  controlPlanes: Record<string, MeshControlPlaneState>;
-  snapshot: KubeSnapshot;
-  meshes: Map<string, NamespaceMesh | undefined>;
-  policies: Map<string, Record<string, any[]>>;
-  certificates: Map<string, CertificateReadResult>;
-  metrics: Map<string, MetricsResult>;
-  errors: UpstreamError[];
-  kubeError?: string;
-}
-
 const ENTITY_FIELDS = [
   'kind',
   'metadata.name',
@@ -140,6 +121,8 @@ export class DefaultMeshStatusService
   private readonly flights: SingleFlightCache;
   private readonly certificateReader: CertificateReader;
   private readonly prometheus = new Map<string, PrometheusClient>();
+  private readonly hints: TopologyHints;
+  private readonly reads: ClusterReads;
 
   constructor(private readonly options: DefaultMeshStatusServiceOptions) {
     const { config } = options;
@@ -154,6 +137,15 @@ export class DefaultMeshStatusService
       options.inFlight,
     );
     this.certificateReader = new CertificateReader(config.certificates);
+    this.hints = new TopologyHints(config.topologyHintSeconds * 1000);
+    this.reads = new ClusterReads({
+      adapters: () => this.adapters,
+      hints: this.hints,
+      flights: this.flights,
+      certificateReader: this.certificateReader,
+      prometheus: this.prometheus,
+      principalKey: credentials => this.principalKey(credentials),
+    });
     for (const c of config.clusters) {
       if (c.prometheus) {
         this.prometheus.set(
@@ -254,17 +246,19 @@ export class DefaultMeshStatusService
     const target = entityTarget(entity);
     if (!target.ok) return [noneStatus('', '', [target.check])];
     const session = this.kube.session(credentials);
-    const located = await this.locate(session, target);
+    const listing = this.listClusters(session);
+    const readOf = this.clusterReads(cluster =>
+      this.reads.readCluster(session, credentials, cluster, target, window),
+    );
+    // The clusters listed before are read while the list confirms them.
+    for (const cluster of this.hints.clusters() ?? []) {
+      if (!target.cluster || target.cluster === cluster) readOf(cluster);
+    }
+    const located = await this.locate(listing, target);
     if ('status' in located) return [located.status];
     const results = await Promise.all(
       located.clusters.map(async cluster => {
-        const read = await this.readCluster(
-          session,
-          credentials,
-          cluster,
-          target,
-          window,
-        );
+        const read = await readOf(cluster);
         if (read.kubeError) {
           return [unreachableStatus(cluster, target.namespace, read.kubeError)];
         }
@@ -284,14 +278,41 @@ export class DefaultMeshStatusService
     return statuses;
   }
 
+  /** The Kubernetes backend's clusters, remembered as a hint for the next request. */
+  private listClusters(session: KubernetesSession): Promise<string[]> {
+    const listing = session.listClusters().then(clusters => {
+      this.hints.rememberClusters(clusters);
+      return clusters;
+    });
+    listing.catch(() => undefined);
+    return listing;
+  }
+
+  /** Starts each cluster's read once, whether early (from a hint) or after the cluster list. */
+  private clusterReads(
+    read: (cluster: string) => Promise<ClusterRead>,
+  ): (cluster: string) => Promise<ClusterRead> {
+    const started = new Map<string, Promise<ClusterRead>>();
+    return cluster => {
+      let r = started.get(cluster);
+      if (!r) {
+        r = read(cluster);
+        // A read started early for a cluster the list no longer has is dropped.
+        r.catch(() => undefined);
+        started.set(cluster, r);
+      }
+      return r;
+    };
+  }
+
   /** The clusters to look in, or a status that explains why there is none. */
   private async locate(
-    session: KubernetesSession,
+    listing: Promise<string[]>,
     target: Extract<EntityTarget, { ok: true }>,
   ): Promise<{ clusters: string[] } | { status: ClusterMeshStatus }> {
     let known: string[];
     try {
-      known = await session.listClusters();
+      known = await listing;
     } catch (e) {
       return {
         status: unreachableStatus(
@@ -322,188 +343,6 @@ export class DefaultMeshStatusService
 
   private clusterConfig(cluster: string) {
     return this.options.config.clusters.find(c => c.name === cluster);
-  }
-
-  private controlPlanes(
-    credentials: BackstageCredentials,
-    reader: MeshClusterReader,
-  ) {
-    const principal = this.principalKey(credentials);
-    return this.flights.get(
-      `control-planes:${principal}:${reader.cluster}`,
-      () => readControlPlanes(reader, this.adapters),
-    );
-  }
-
-  /**
-   * Reads a cluster in three rounds at most: control planes (cached), the
-   * namespaces' objects, then policies, certificates and PromQL for the
-   * meshes found. Each round is one set of parallel requests whose number
-   * does not depend on the number of workloads or entities.
-   */
-  private async readCluster(
-    session: KubernetesSession,
-    credentials: BackstageCredentials,
-    cluster: string,
-    target: Extract<EntityTarget, { ok: true }> | undefined,
-    window: string,
-    summary = false,
-  ): Promise<ClusterRead> {
-    const reader = session.reader(cluster);
-    const errors: UpstreamError[] = [];
-    const read: ClusterRead = {
-      cluster,
-      controlPlanes: {},
-      snapshot: {
-        namespaces: new Map(),
-        pods: new Map(),
-        workloads: new Map(),
-        resources: new Map(),
-      },
-      meshes: new Map(),
-      policies: new Map(),
-      certificates: new Map(),
-      metrics: new Map(),
-      errors,
-    };
-    try {
-      const [cp, namespaces] = await Promise.all([
-        this.controlPlanes(credentials, reader),
-        this.namespacesOf(reader, target),
-      ]);
-      read.controlPlanes = cp.controlPlanes;
-      errors.push(...cp.errors);
-      if (namespaces && namespaces.length === 0) return read;
-      const installed = this.adapters.filter(a => cp.controlPlanes[a.mesh]);
-      read.snapshot = await readKubeSnapshot(
-        reader,
-        namespaces,
-        new Map(installed.map(a => [a.mesh, a.detectionResources])),
-      );
-      const scope = namespaces ?? [...read.snapshot.namespaces.keys()];
-      for (const ns of scope) {
-        read.meshes.set(
-          ns,
-          detectMesh(cluster, ns, read.snapshot, installed, cp.controlPlanes),
-        );
-      }
-    } catch (e) {
-      read.kubeError = `Reading cluster ${cluster} failed: ${errorMessage(e)}`;
-      return read;
-    }
-
-    // Round B: only for the meshes found, once per mesh for all its namespaces.
-    const byMesh = new Map<MeshAdapter, string[]>();
-    for (const [ns, mesh] of read.meshes) {
-      if (!mesh) continue;
-      byMesh.set(mesh.adapter, [...(byMesh.get(mesh.adapter) ?? []), ns]);
-    }
-    if (summary) {
-      // The overview reads every installed mesh for the whole cluster.
-      byMesh.clear();
-      for (const a of this.adapters.filter(x => read.controlPlanes[x.mesh])) {
-        byMesh.set(a, []);
-      }
-    }
-    const prometheus = this.prometheus.get(cluster);
-    await Promise.all(
-      [...byMesh.entries()].map(async ([adapter, namespaces]) => {
-        const controlPlane = read.controlPlanes[adapter.mesh];
-        const nsScope = summary ? undefined : namespaces;
-        const [policies, certificates, metrics] = await Promise.all([
-          this.readPolicies(reader, adapter, nsScope).catch(e => {
-            errors.push({
-              source: 'kubernetes',
-              message: `Listing ${adapter.mesh} policies failed: ${errorMessage(
-                e,
-              )}`,
-            });
-            return new Map<string, Record<string, any[]>>();
-          }),
-          this.readCertificates(reader, adapter, controlPlane, nsScope),
-          readMetrics(
-            prometheus,
-            adapter,
-            { namespaces: nsScope, window, summary },
-            `No Prometheus is configured for cluster ${cluster} (mesh.clusters[].prometheus.url)`,
-          ),
-        ]);
-        for (const [ns, p] of policies)
-          read.policies.set(`${adapter.mesh}/${ns}`, p);
-        read.certificates.set(adapter.mesh, certificates);
-        for (const message of certificates.errors) {
-          errors.push({
-            source: 'kubernetes',
-            message: `Reading certificates: ${message}`,
-          });
-        }
-        read.metrics.set(adapter.mesh, metrics);
-        if (metrics.error) {
-          errors.push({
-            source: 'prometheus',
-            message: `${adapter.mesh} metrics of ${cluster}: ${metrics.error}`,
-          });
-        }
-      }),
-    );
-    return read;
-  }
-
-  /** The namespaces to read: the annotated one, those holding the entity's workloads, or all (undefined). */
-  private async namespacesOf(
-    reader: MeshClusterReader,
-    target: Extract<EntityTarget, { ok: true }> | undefined,
-  ): Promise<string[] | undefined> {
-    if (!target) return undefined;
-    if (target.namespace) return [target.namespace];
-    const labelSelector = formatLabelSelector(target.selector);
-    const lists = await Promise.all(
-      WORKLOAD_TYPES.map(t => reader.list(t, { labelSelector })),
-    );
-    return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
-      .filter(Boolean)
-      .sort();
-  }
-
-  private async readPolicies(
-    reader: MeshClusterReader,
-    adapter: MeshAdapter,
-    namespaces: string[] | undefined,
-  ): Promise<Map<string, Record<string, any[]>>> {
-    const out = new Map<string, Record<string, any[]>>();
-    const scopes = namespaces ?? [undefined];
-    await Promise.all(
-      adapter.policyResources.flatMap(type =>
-        scopes.map(async namespace => {
-          const items = await reader.list(type, { namespace });
-          for (const item of items) {
-            const ns = item.metadata.namespace ?? namespace ?? '';
-            const entry = out.get(ns) ?? {};
-            (entry[type.kind] ??= []).push({
-              ...item,
-              kind: item.kind ?? type.kind,
-              apiVersion: item.apiVersion ?? type.apiVersion,
-            });
-            out.set(ns, entry);
-          }
-        }),
-      ),
-    );
-    return out;
-  }
-
-  private async readCertificates(
-    reader: MeshClusterReader,
-    adapter: MeshAdapter,
-    controlPlane: MeshControlPlaneState,
-    namespaces: string[] | undefined,
-  ): Promise<CertificateReadResult> {
-    // Namespace-specific sources (e.g. Istio's per-namespace root copy) only for a single namespace.
-    const sources = adapter.certificateSources(
-      controlPlane,
-      namespaces?.length === 1 ? namespaces[0] : undefined,
-    );
-    return this.certificateReader.read(reader, sources);
   }
 
   private assemble(
@@ -682,42 +521,61 @@ export class DefaultMeshStatusService
       Array<{ entityRef: string; status: ClusterMeshStatus }>
     >;
   }> {
-    const entities = await this.kubernetesEntities(credentials);
+    const catalogEntities = this.kubernetesEntities(credentials);
+    catalogEntities.catch(() => undefined);
     const session = this.kube.session(credentials);
+    const listing = this.listClusters(session);
+    const readOf = this.clusterReads(cluster =>
+      this.reads.readCluster(
+        session,
+        credentials,
+        cluster,
+        undefined,
+        window,
+        true,
+      ),
+    );
+    // The clusters listed before are read while the list confirms them.
+    for (const cluster of this.hints.clusters() ?? []) readOf(cluster);
     let clusters: string[] = [];
     let listError: string | undefined;
     try {
-      clusters = await session.listClusters();
+      clusters = await listing;
     } catch (e) {
       listError = `Listing the Kubernetes backend's clusters failed: ${errorMessage(
         e,
       )}`;
     }
-    const reads = new Map(
-      await Promise.all(
-        clusters.map(async c => {
-          const read = await this.readCluster(
-            session,
-            credentials,
-            c,
-            undefined,
-            window,
-            true,
-          );
-          return [
-            c,
-            { read, index: new WorkloadIndex(read.snapshot) },
-          ] as const;
-        }),
-      ),
+    // Each cluster's rows are assembled as soon as that cluster answers,
+    // while the others are still being read.
+    const targets = catalogEntities.then(list =>
+      list.map(entity => ({
+        entity,
+        entityRef: stringifyEntityRef(entity),
+        target: entityTarget(entity),
+      })),
+    );
+    const byCluster = await Promise.all(
+      clusters.map(async cluster => {
+        const read = await readOf(cluster);
+        return {
+          reachable: !read.kubeError,
+          rows: this.overviewRows(read, await targets),
+        };
+      }),
     );
     const perCluster = new Map<
       string,
       Array<{ entityRef: string; status: ClusterMeshStatus }>
     >();
-    const out = entities.map(entity => {
-      const entityRef = stringifyEntityRef(entity);
-      const target = entityTarget(entity);
+    clusters.forEach((cluster, i) => {
+      if (!byCluster[i].reachable) return;
+      const rows = [...byCluster[i].rows].flatMap(([entityRef, statuses]) =>
+        statuses.map(status => ({ entityRef, status })),
+      );
+      if (rows.length) perCluster.set(cluster, rows);
+    });
+    const out = (await targets).map(({ entity, entityRef, target }) => {
       const statuses: ClusterMeshStatus[] = [];
       if (!target.ok) {
         statuses.push(noneStatus('', '', [target.check]));
@@ -726,26 +584,8 @@ export class DefaultMeshStatusService
           unreachableStatus(target.cluster ?? '', target.namespace, listError),
         );
       } else {
-        for (const [cluster, { read, index }] of reads) {
-          if (target.cluster && target.cluster !== cluster) continue;
-          if (read.kubeError) {
-            if (target.cluster)
-              statuses.push(
-                unreachableStatus(cluster, target.namespace, read.kubeError),
-              );
-            continue;
-          }
-          const namespaces = target.namespace
-            ? [target.namespace]
-            : index.namespacesOf(target);
-          for (const ns of namespaces) {
-            const status = this.assemble(read, ns, target, true, index);
-            if (!target.namespace && status.workloads.length === 0) continue;
-            statuses.push(status);
-            const list = perCluster.get(cluster) ?? [];
-            list.push({ entityRef, status });
-            perCluster.set(cluster, list);
-          }
+        for (const { rows } of byCluster) {
+          statuses.push(...(rows.get(entityRef) ?? []));
         }
         if (statuses.length === 0) {
           statuses.push(
@@ -758,6 +598,38 @@ export class DefaultMeshStatusService
       return summarizeEntity(entity, entityRef, statuses);
     });
     return { generatedAt: new Date().toISOString(), entities: out, perCluster };
+  }
+
+  /** The overview's statuses of every entity in one cluster, by entity ref. */
+  private overviewRows(
+    read: ClusterRead,
+    targets: Array<{ entityRef: string; target: EntityTarget }>,
+  ): Map<string, ClusterMeshStatus[]> {
+    const rows = new Map<string, ClusterMeshStatus[]>();
+    const index = new WorkloadIndex(read.snapshot);
+    for (const { entityRef, target } of targets) {
+      if (!target.ok) continue;
+      if (target.cluster && target.cluster !== read.cluster) continue;
+      if (read.kubeError) {
+        if (target.cluster) {
+          rows.set(entityRef, [
+            unreachableStatus(read.cluster, target.namespace, read.kubeError),
+          ]);
+        }
+        continue;
+      }
+      const namespaces = target.namespace
+        ? [target.namespace]
+        : index.namespacesOf(target);
+      const statuses: ClusterMeshStatus[] = [];
+      for (const ns of namespaces) {
+        const status = this.assemble(read, ns, target, true, index);
+        if (!target.namespace && status.workloads.length === 0) continue;
+        statuses.push(status);
+      }
+      if (statuses.length) rows.set(entityRef, statuses);
+    }
+    return rows;
   }
 
   // ---------------------------------------------------------- certificates
@@ -785,15 +657,14 @@ export class DefaultMeshStatusService
       await Promise.all(
         clusters.map(async cluster => {
           const reader = session.reader(cluster);
-          const cp = await this.controlPlanes(
-            options.credentials,
-            reader,
-          ).catch(e => ({
-            controlPlanes: {} as Record<string, MeshControlPlaneState>,
-            errors: [
-              { source: 'kubernetes' as const, message: errorMessage(e) },
-            ],
-          }));
+          const cp = await this.reads
+            .controlPlanes(options.credentials, reader)
+            .catch(e => ({
+              controlPlanes: {} as Record<string, MeshControlPlaneState>,
+              errors: [
+                { source: 'kubernetes' as const, message: errorMessage(e) },
+              ],
+            }));
           errors.push(...cp.errors.map(e => ({ ...e, cluster })));
           const prometheus = this.prometheus.get(cluster);
           await Promise.all(
@@ -801,7 +672,7 @@ export class DefaultMeshStatusService
               .filter(a => cp.controlPlanes[a.mesh])
               .map(async adapter => {
                 const mesh = adapter.mesh as MeshName;
-                const read = await this.readCertificates(
+                const read = await this.reads.readCertificates(
                   reader,
                   adapter,
                   cp.controlPlanes[adapter.mesh],
@@ -913,7 +784,7 @@ export class DefaultMeshStatusService
         const target = entityTarget(entity);
         if (!target.ok) return result;
         const session = this.kube.session(options.credentials);
-        const located = await this.locate(session, target);
+        const located = await this.locate(this.listClusters(session), target);
         if ('status' in located) {
           result.errors.push(
             ...located.status.errors.map(e => ({
@@ -972,8 +843,8 @@ export class DefaultMeshStatusService
     let meshes: Map<string, NamespaceMesh | undefined>;
     try {
       const [cp, namespaces] = await Promise.all([
-        this.controlPlanes(credentials, reader),
-        this.namespacesOf(reader, target),
+        this.reads.controlPlanes(credentials, reader),
+        this.reads.namespacesOf(reader, target),
       ]);
       const installed = this.adapters.filter(a => cp.controlPlanes[a.mesh]);
       snapshot = await readKubeSnapshot(

@@ -28,7 +28,7 @@ import {
 import {
   LabelSelector,
   fromLabelSelectorSpec,
-  matchesSelector,
+  labelIndexOf,
 } from '../clients/labelSelector';
 import { MeshClusterConfig } from '../config';
 import { commonChecks } from './checks';
@@ -99,6 +99,8 @@ export function detectMesh(
   return best?.mesh;
 }
 
+const NONE: KubeObject[] = [];
+
 /** The entity's workloads in a namespace, each with the pods its selector matches. */
 export function entityWorkloads(
   namespace: string,
@@ -106,9 +108,9 @@ export function entityWorkloads(
   workloads: ByNamespace,
   pods: ByNamespace,
 ): MeshWorkload[] {
-  const nsPods = pods.get(namespace) ?? [];
-  return (workloads.get(namespace) ?? [])
-    .filter(w => matchesSelector(selector, w.metadata.labels))
+  const nsPods = labelIndexOf(pods.get(namespace) ?? NONE);
+  return labelIndexOf(workloads.get(namespace) ?? NONE)
+    .select(selector)
     .map(w => {
       const podSelector = fromLabelSelectorSpec(w.spec?.selector);
       return {
@@ -116,9 +118,7 @@ export function entityWorkloads(
         name: w.metadata.name,
         namespace,
         object: w,
-        pods: podSelector
-          ? nsPods.filter(p => matchesSelector(podSelector, p.metadata.labels))
-          : [],
+        pods: podSelector ? nsPods.select(podSelector) : [],
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -204,16 +204,17 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
     ...workloadCertificates(input, workloads),
   ].sort((a, b) => a.daysLeft - b.daysLeft);
 
-  const policies = Object.values(input.policies)
-    .flat()
-    .map(p => ({
-      kind: p.kind ?? '',
-      apiVersion: p.apiVersion ?? '',
-      name: p.metadata.name,
-      namespace: p.metadata.namespace,
-      summary: adapter ? adapter.summarizePolicy(p) : '',
-      yaml: input.summary ? undefined : toYaml(withoutManagedFields(p)),
-    }));
+  // The overview shows neither policies nor links; its checks read the policies themselves.
+  const policies = (
+    input.summary ? [] : Object.values(input.policies).flat()
+  ).map(p => ({
+    kind: p.kind ?? '',
+    apiVersion: p.apiVersion ?? '',
+    name: p.metadata.name,
+    namespace: p.metadata.namespace,
+    summary: adapter ? adapter.summarizePolicy(p) : '',
+    yaml: input.summary ? undefined : toYaml(withoutManagedFields(p)),
+  }));
 
   const status: ClusterMeshStatus = {
     cluster,
@@ -236,7 +237,9 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
     policies,
     checks: [],
     errors: input.errors,
-    links: dashboardLinks(input.clusterConfig, cluster, namespace, workloads),
+    links: input.summary
+      ? undefined
+      : dashboardLinks(input.clusterConfig, cluster, namespace, workloads),
   };
 
   const checks: MeshCheck[] = commonChecks({
@@ -257,11 +260,9 @@ function workloadCertificates(
   workloads: WorkloadStatus[],
 ): CertificateInfo[] {
   if (input.workloadCertificates.length === 0) return [];
-  const byPod = new Map(
-    input.workloadCertificates
-      .filter(c => c.namespace === input.namespace)
-      .map(c => [c.pod, c.notAfter] as const),
-  );
+  const byPod =
+    expiryByNamespace(input.workloadCertificates).get(input.namespace) ??
+    new Map<string, number>();
   const issuer = input.certificates.find(c => c.role === 'issuer');
   const out: CertificateInfo[] = [];
   for (const w of input.workloads) {
@@ -286,6 +287,25 @@ function workloadCertificates(
         source: `proxy metrics of pod ${input.namespace}/${soonest.pod}`,
       }),
     );
+  }
+  return out;
+}
+
+const expiries = new WeakMap<object, Map<string, Map<string, number>>>();
+
+/** Proxy certificate expiry per namespace and pod, built once per metrics read. */
+function expiryByNamespace(
+  certificates: MeshWorkloadCertificate[],
+): Map<string, Map<string, number>> {
+  let out = expiries.get(certificates);
+  if (!out) {
+    out = new Map();
+    for (const c of certificates) {
+      const pods = out.get(c.namespace) ?? new Map<string, number>();
+      pods.set(c.pod, c.notAfter);
+      out.set(c.namespace, pods);
+    }
+    expiries.set(certificates, out);
   }
   return out;
 }

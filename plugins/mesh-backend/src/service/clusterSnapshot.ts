@@ -41,10 +41,12 @@ function groupByNamespace(items: KubeObject[], kind: string): ByNamespace {
   const out: ByNamespace = new Map();
   for (const item of items) {
     const ns = item.metadata.namespace ?? '';
-    const obj = { ...item, kind: item.kind ?? kind };
+    // List items carry no kind; set it on the parsed object rather than copy
+    // thousands of them.
+    item.kind ??= kind;
     const list = out.get(ns);
-    if (list) list.push(obj);
-    else out.set(ns, [obj]);
+    if (list) list.push(item);
+    else out.set(ns, [item]);
   }
   return out;
 }
@@ -126,6 +128,7 @@ export async function readKubeSnapshot(
 export async function readControlPlanes(
   reader: MeshClusterReader,
   adapters: MeshAdapter[],
+  known: Record<string, MeshControlPlaneState> = {},
 ): Promise<{
   controlPlanes: Record<string, MeshControlPlaneState>;
   errors: UpstreamError[];
@@ -135,7 +138,10 @@ export async function readControlPlanes(
   await Promise.all(
     adapters.map(async adapter => {
       try {
-        const state = await adapter.readControlPlane(reader);
+        const state = await adapter.readControlPlane(
+          reader,
+          known[adapter.mesh],
+        );
         if (state) controlPlanes[adapter.mesh] = state;
       } catch (e) {
         errors.push({
