@@ -258,6 +258,39 @@ function edgeQuery(edge: TrafficEdge): {
   };
 }
 
+/** Every edge of the plan, as PromQL over `window`: request rate and success ratio within 5%. */
+async function assertEdgesMatchPlan(
+  prom: Record<'homelab' | 'cloud', string>,
+  window: string,
+): Promise<void> {
+  for (const edge of TRAFFIC_PLAN) {
+    const q = edgeQuery(edge);
+    const base = prom[q.prom];
+    const sel = selector(q.labels);
+    // An inbound-only edge (callers outside the mesh) is all the destination receives.
+    const expectedRate = edge.source
+      ? edge.requestsPerSecond
+      : TRAFFIC_PLAN.filter(
+          e =>
+            e.mesh === edge.mesh &&
+            e.destination.namespace === edge.destination.namespace &&
+            e.destination.deployment === edge.destination.deployment,
+        ).reduce((a, e) => a + e.requestsPerSecond, 0);
+    const rate = await scalar(base, `sum(rate(${q.metric}${sel}[${window}]))`);
+    assertWithin(rate, expectedRate, `${edge.id} request rate over ${window}`);
+    const failures = `${q.metric}${sel.replace(/\}$/, `,${q.failure}}`)}`;
+    const success = await scalar(
+      base,
+      `1 - (sum(rate(${failures}[${window}])) or vector(0)) / sum(rate(${q.metric}${sel}[${window}]))`,
+    );
+    assertWithin(
+      success,
+      edge.successRatio,
+      `${edge.id} success ratio over ${window}`,
+    );
+  }
+}
+
 describe('demo cluster', { timeout: 170_000 }, () => {
   before(async () => {
     urls = await startDemo();
@@ -326,6 +359,17 @@ describe('demo cluster', { timeout: 170_000 }, () => {
     );
   });
 
+  test('Prometheus holds an hour of history from the start: 5m rates match the plan at once', async () => {
+    const prom = { homelab: urls.promHomelab, cloud: urls.promCloud };
+    await assertEdgesMatchPlan(prom, '5m');
+    // The 1h chart has data from the first minute of the hour.
+    const samples = await scalar(
+      prom.homelab,
+      'min(count_over_time(response_total{direction="inbound",namespace="storefront"}[1h]))',
+    );
+    assert.ok(samples >= 115, `${samples} samples in the last hour`);
+  });
+
   test('Prometheus returns the traffic plan: rates and success ratios within 5%', async () => {
     const deadline = Date.now() + 110_000;
     await waitForFullMinute(urls.promHomelab, deadline);
@@ -371,28 +415,7 @@ describe('demo cluster', { timeout: 170_000 }, () => {
       );
     }
 
-    for (const edge of TRAFFIC_PLAN) {
-      const q = edgeQuery(edge);
-      const base = prom[q.prom];
-      const sel = selector(q.labels);
-      // An inbound-only edge (callers outside the mesh) is all the destination receives.
-      const expectedRate = edge.source
-        ? edge.requestsPerSecond
-        : TRAFFIC_PLAN.filter(
-            e =>
-              e.mesh === edge.mesh &&
-              e.destination.namespace === edge.destination.namespace &&
-              e.destination.deployment === edge.destination.deployment,
-          ).reduce((a, e) => a + e.requestsPerSecond, 0);
-      const rate = await scalar(base, `sum(rate(${q.metric}${sel}[1m]))`);
-      assertWithin(rate, expectedRate, `${edge.id} request rate`);
-      const failures = `${q.metric}${sel.replace(/\}$/, `,${q.failure}}`)}`;
-      const success = await scalar(
-        base,
-        `1 - (sum(rate(${failures}[1m])) or vector(0)) / sum(rate(${q.metric}${sel}[1m]))`,
-      );
-      assertWithin(success, edge.successRatio, `${edge.id} success ratio`);
-    }
+    await assertEdgesMatchPlan(prom, '1m');
 
     // The "few per cent failures on one service" are visible as such, not rounded away.
     const payments = await scalar(

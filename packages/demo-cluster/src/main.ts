@@ -108,6 +108,14 @@ async function main(): Promise<void> {
   console.log(
     `demo cluster ready: homelab=${demo.apiUrls.homelab} cloud=${demo.apiUrls.cloud}${prometheusPart}`,
   );
+  for (const cluster of Object.values(demo.clusters)) {
+    const history = cluster.prometheusHistory;
+    if (history && 'skipped' in history) {
+      console.warn(
+        `demo cluster ${cluster.name}: Prometheus starts without history (${history.skipped}); rates over 5m read low for the first minutes`,
+      );
+    }
+  }
 
   // If whoever started us dies without signalling, we are re-parented: stop too.
   const parent = process.ppid;

@@ -20,7 +20,11 @@ import {
   DemoClusterName,
 } from './cluster/buildCluster';
 import { RunningApiServer, startApiServer } from './k8s/apiServer';
-import { RunningPrometheus, startPrometheus } from './prometheus/prometheus';
+import {
+  PrometheusHistory,
+  RunningPrometheus,
+  startPrometheus,
+} from './prometheus/prometheus';
 import { ExporterManager } from './traffic/exporterManager';
 import { TRAFFIC_PLAN, TrafficEdge } from './traffic/plan';
 
@@ -44,6 +48,13 @@ export interface StartDemoClusterOptions {
         binary?: string;
         /** Parent directory of the throw-away Prometheus directories. */
         workDir?: string;
+        /**
+         * Minutes of history loaded before the first scrape, so 5m rates
+         * and the 1h chart are right from the start (default 60; 0: none).
+         */
+        historyMinutes?: number;
+        /** Seconds between two samples of that history (default 30). */
+        historyStepSeconds?: number;
       };
   /** Listen address (default 127.0.0.1). */
   host?: string;
@@ -58,6 +69,8 @@ export interface RunningCluster {
   name: DemoClusterName;
   apiUrl: string;
   prometheusUrl?: string;
+  /** The history loaded into Prometheus before its first scrape, or why none was. */
+  prometheusHistory?: PrometheusHistory;
   state: ClusterState;
   exporters: ExporterManager;
 }
@@ -92,6 +105,7 @@ export async function startDemoCluster(
       typeof options.prometheus === 'object' ? options.prometheus : {};
   }
 
+  const historySeconds = (promOptions?.historyMinutes ?? 60) * 60;
   const servers: RunningApiServer[] = [];
   const exporters: ExporterManager[] = [];
   const prometheuses: RunningPrometheus[] = [];
@@ -107,50 +121,62 @@ export async function startDemoCluster(
   try {
     const names: DemoClusterName[] = ['homelab', 'cloud'];
     const running = {} as Record<DemoClusterName, RunningCluster>;
-    for (const name of names) {
-      const state = await buildCluster(name, {
-        linkerdIssuerDaysLeft: options.linkerdIssuerDaysLeft,
-      });
-      const api = await startApiServer({
-        store: state.store,
-        port: name === 'homelab' ? ports.homelab : ports.cloud,
-        host,
-      });
-      servers.push(api);
-      let prometheus: RunningPrometheus | undefined;
-      const manager = new ExporterManager({
-        state,
-        plan,
-        host,
-        onTargetsChanged: targets => prometheus?.setTargets(targets),
-      });
-      exporters.push(manager);
-      await manager.start();
-      if (promOptions) {
-        prometheus = await startPrometheus(
-          {
-            cluster: name,
-            port:
-              name === 'homelab'
-                ? ports.prometheusHomelab
-                : ports.prometheusCloud,
-            host,
-            scrapeIntervalSeconds: promOptions.scrapeIntervalSeconds,
-            binary: promOptions.binary,
-            workDir: promOptions.workDir,
-          },
-          manager.targets(),
-        );
-        prometheuses.push(prometheus);
-      }
-      running[name] = {
-        name,
-        apiUrl: api.url,
-        prometheusUrl: prometheus?.url,
-        state,
-        exporters: manager,
-      };
-    }
+    // The clusters start side by side: each one's history is written and
+    // loaded while the other's is.
+    await Promise.all(
+      names.map(async name => {
+        const state = await buildCluster(name, {
+          linkerdIssuerDaysLeft: options.linkerdIssuerDaysLeft,
+        });
+        const api = await startApiServer({
+          store: state.store,
+          port: name === 'homelab' ? ports.homelab : ports.cloud,
+          host,
+        });
+        servers.push(api);
+        let prometheus: RunningPrometheus | undefined;
+        const manager = new ExporterManager({
+          state,
+          plan,
+          host,
+          onTargetsChanged: targets => prometheus?.setTargets(targets),
+        });
+        exporters.push(manager);
+        await manager.start();
+        if (promOptions) {
+          prometheus = await startPrometheus(
+            {
+              cluster: name,
+              port:
+                name === 'homelab'
+                  ? ports.prometheusHomelab
+                  : ports.prometheusCloud,
+              host,
+              scrapeIntervalSeconds: promOptions.scrapeIntervalSeconds,
+              binary: promOptions.binary,
+              workDir: promOptions.workDir,
+              history: historySeconds
+                ? file =>
+                    manager.writeHistory(file, {
+                      seconds: historySeconds,
+                      stepSeconds: promOptions?.historyStepSeconds ?? 30,
+                    })
+                : undefined,
+            },
+            manager.targets(),
+          );
+          prometheuses.push(prometheus);
+        }
+        running[name] = {
+          name,
+          apiUrl: api.url,
+          prometheusUrl: prometheus?.url,
+          prometheusHistory: prometheus?.history,
+          state,
+          exporters: manager,
+        };
+      }),
+    );
     return {
       apiUrls: { homelab: running.homelab.apiUrl, cloud: running.cloud.apiUrl },
       prometheusUrls: promOptions

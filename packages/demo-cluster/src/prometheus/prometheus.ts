@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -80,7 +80,17 @@ export interface PrometheusOptions {
   workDir?: string;
   /** How long to wait for /-/ready, in ms (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * Writes the history to load before the first scrape, as OpenMetrics,
+   * and returns the number of samples; promtool turns it into blocks.
+   */
+  history?: (openMetricsFile: string) => number;
 }
+
+/** What was loaded before the first scrape, or why nothing was. */
+export type PrometheusHistory =
+  | { samples: number; seconds: number }
+  | { skipped: string };
 
 /** A running Prometheus. */
 export interface RunningPrometheus {
@@ -88,6 +98,7 @@ export interface RunningPrometheus {
   port: number;
   dir: string;
   pid: number;
+  history?: PrometheusHistory;
   /** Rewrites the file_sd target files (Prometheus picks them up by itself). */
   setTargets(targets: ScrapeTarget[]): void;
   stop(): Promise<void>;
@@ -182,6 +193,59 @@ async function waitReady(
  * available, so it dies with this process even on SIGKILL, and it is also
  * killed on this process' `exit`.
  */
+function findPromtool(prometheus: string): string | undefined {
+  const candidates = [path.join(path.dirname(prometheus), 'promtool')];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir) candidates.push(path.join(dir, 'promtool'));
+  }
+  return candidates.find(c => {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Turns the history into TSDB blocks in the data directory before
+ * Prometheus starts, so rates over a 5m window and the 1h chart are right
+ * from the first request. Without promtool, the demo starts without it.
+ */
+async function loadHistory(
+  prometheus: string,
+  dir: string,
+  dataDir: string,
+  write: (file: string) => number,
+): Promise<PrometheusHistory> {
+  const promtool = findPromtool(prometheus);
+  if (!promtool) {
+    return { skipped: 'promtool was not found next to prometheus or on PATH' };
+  }
+  const file = path.join(dir, 'history.om');
+  const started = Date.now();
+  try {
+    const samples = write(file);
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        promtool,
+        ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir],
+        { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+      );
+    });
+    return { samples, seconds: (Date.now() - started) / 1000 };
+  } catch (e) {
+    return {
+      skipped: `promtool could not load the history: ${(e as Error).message}`,
+    };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
 export async function startPrometheus(
   options: PrometheusOptions,
   initialTargets: ScrapeTarget[],
@@ -208,6 +272,9 @@ export async function startPrometheus(
       options.scrapeIntervalSeconds ?? 2,
     ),
   );
+  const history = options.history
+    ? await loadHistory(binary, dir, dataDir, options.history)
+    : undefined;
   const args = [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${dataDir}`,
@@ -255,6 +322,7 @@ export async function startPrometheus(
     port,
     dir,
     pid: child.pid!,
+    history,
     setTargets: targets => writeTargets(targetsDir, targets),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -19,6 +19,7 @@ import { AddressInfo } from 'node:net';
 import { ClusterState } from '../cluster/buildCluster';
 import { RT } from '../cluster/controller';
 import { CounterExporter } from './exposition';
+import { HistoryTarget, writeHistory } from './history';
 import { TrafficEdge } from './plan';
 import {
   ALL_FAMILIES,
@@ -129,7 +130,7 @@ export class ExporterManager {
   /** Pod views, rebuilt after a pod changes rather than on every scrape of every endpoint. */
   private podViews: PodView[] | undefined;
 
-  private context(): ScrapeContext {
+  private context(nowSeconds = this.now()): ScrapeContext {
     const { state } = this.options;
     this.podViews ??= state.store.list(RT.pod).map(podView);
     const pods = this.podViews;
@@ -137,7 +138,7 @@ export class ExporterManager {
       cluster: state.definition.name,
       pods,
       plan: this.options.plan,
-      nowSeconds: this.now(),
+      nowSeconds,
       certificates: {
         issuerNotAfter: state.certificates.issuer.notAfter.getTime() / 1000,
         rootNotAfter: state.certificates.trustAnchor.notAfter.getTime() / 1000,
@@ -244,6 +245,34 @@ export class ExporterManager {
   /** Waits until endpoint changes in flight are done. */
   async settle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /**
+   * Writes the history of every current endpoint over the last
+   * `seconds`, as OpenMetrics for promtool (see `writeHistory`).
+   */
+  writeHistory(
+    file: string,
+    span: { seconds: number; stepSeconds: number },
+  ): number {
+    const pods = new Map(
+      this.context().pods.map(p => [this.key(p.namespace, p.name), p]),
+    );
+    const targets: HistoryTarget[] = [];
+    for (const [key, { target }] of this.endpoints) {
+      const pod = pods.get(key);
+      if (!pod) continue;
+      targets.push({
+        pod,
+        job: target.job,
+        instance: target.address,
+        labels: target.labels,
+      });
+    }
+    return writeHistory(file, targets, t => this.context(t), {
+      ...span,
+      endSeconds: this.now(),
+    });
   }
 
   /** The current scrape targets. */
