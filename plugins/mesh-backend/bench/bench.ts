@@ -16,7 +16,10 @@
  * - warm: cached;
  * and the ratio of our latency to the raw time of the same requests sent
  * straight to the proxy all at once, responses read and parsed as JSON (the
- * lower bound for any client of those requests). The same requests replayed
+ * lower bound for any client of those requests). BENCH_LATENCY_MS adds a
+ * round trip to every upstream request (see benchCluster.ts), as remote
+ * clusters would; BENCH_DUMP prints the requests of the first cold call
+ * with their times. The same requests replayed
  * wave by wave (a request that started after another ended may depend on
  * it) are printed for reference.
  */

@@ -15,6 +15,9 @@
  *   `/api/kubernetes/clusters`) and forwards PromQL under `/prom/<cluster>`,
  *   logging every request; `/__bench/log` hands the log over and empties it.
  *
+ * `BENCH_LATENCY_MS` adds a round trip to every request, as a remote
+ * cluster would: what the number of rounds costs shows there.
+ *
  * Prints one JSON line when ready: `{ "url": ..., "clusters": [...] }`.
  */
 import http from 'node:http';
@@ -40,6 +43,8 @@ export interface LoggedRequest {
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 5000);
 const BIG_WORKLOADS = Number(process.env.BENCH_WORKLOADS ?? 200);
+/** A round trip added to every Kubernetes and PromQL request, as to a remote cluster. */
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
 
 function seedWorkloads(
   store: ObjectStore,
@@ -211,6 +216,7 @@ async function startRecordingProxy(
       };
     }
     try {
+      if (LATENCY_MS) await new Promise(r => setTimeout(r, LATENCY_MS));
       // An idle keep-alive connection the server just closed: retry once, as an HTTP agent would.
       const upstream = await forward(target, req, body).catch(() =>
         forward(target, req, body),

@@ -749,6 +749,30 @@ describe('mesh backend', () => {
     expect(log.prometheus).toHaveLength(2);
   });
 
+  it('serves Istio and Cilium time series in requests/s, success rate and milliseconds', async () => {
+    const { http } = await startMesh({ fixture, log: new UpstreamLog() });
+    const series = async (name: string) => {
+      const res = await request(http).get(
+        entityPath(name, '/timeseries?range=1h&step=1m'),
+      );
+      expect(res.status).toBe(200);
+      const body = res.body as EntityMeshTimeseries;
+      expect(body.errors).toEqual([]);
+      expect(body.series).toHaveLength(1);
+      return body.series[0];
+    };
+    const orders = await series('orders');
+    expect(orders).toMatchObject({ cluster: 'cloud', workload: 'orders' });
+    expect(orders.points).toHaveLength(3);
+    expect(orders.points[0].successRate).toBe(1);
+    expect(orders.points[0].requestsPerSecond).toBeGreaterThan(0);
+    const sensors = await series('sensor-gateway');
+    expect(sensors).toMatchObject({ cluster: 'homelab', namespace: 'sensors' });
+    expect(sensors.points[0].successRate).toBeCloseTo(300 / 303);
+    // Hubble's histogram is in seconds; the API speaks milliseconds.
+    expect(sensors.points[0].p95Ms).toBeCloseTo(40);
+  });
+
   it('cannot be steered by hostile annotation values', async () => {
     const hostile = '"} or vector(1) {"';
     const entities = [

@@ -15,19 +15,18 @@ import {
   MeshWorkload,
   PromSample,
   PromSeries,
-  promqlBy,
-  promqlMatcher,
-  promqlSelector,
 } from '@meshlens/plugin-mesh-node';
 import {
   CONFIG_MAP,
   DAEMON_SET,
   NETWORK_POLICY,
-  QUANTILES,
-  SeriesAccumulator,
+  DestinationRequestMetrics,
+  destinationMetricQueries,
+  destinationRangeQueries,
+  readDestinationMetrics,
+  readDestinationRange,
   TrafficAccumulator,
   imageTag,
-  samples,
   summarizeNetworkPolicy,
   workloadReady,
 } from './common';
@@ -40,6 +39,20 @@ const CILIUM_NETWORK_POLICY: KubeResourceType = {
 const PROXY_VISIBILITY = 'policy.cilium.io/proxy-visibility';
 /** Cilium's dashboard counts everything but 5xx as success. */
 const isSuccess = (status: string | undefined) => !/^5/.test(status ?? '');
+
+/** Hubble's server-side HTTP metrics (mesh-facts: Hubble). */
+const REQUESTS: DestinationRequestMetrics = {
+  reporter: 'reporter="server"',
+  requests: 'hubble_http_requests_total',
+  durationBuckets: 'hubble_http_request_duration_seconds_bucket',
+  namespaceLabel: 'destination_namespace',
+  workloadLabel: 'destination_workload',
+  sourceNamespaceLabel: 'source_namespace',
+  sourceWorkloadLabel: 'source_workload',
+  statusLabel: 'status',
+  isSuccess,
+  toMilliseconds: 1000,
+};
 
 function rules(policy: KubeObject): any[] {
   const spec = policy.spec ?? {};
@@ -211,141 +224,22 @@ export class CiliumAdapter implements MeshAdapter {
   }
 
   metricQueries(scope: MeshMetricScope): Record<string, string> {
-    const w = scope.window;
-    const dst = promqlMatcher('destination_namespace', scope.namespaces);
-    const server = promqlSelector(['reporter="server"', dst]);
-    const peer = scope.summary ? [] : ['source_namespace', 'source_workload'];
-    const queries: Record<string, string> = {
-      inbound: `sum(increase(hubble_http_requests_total${server}[${w}])) ${promqlBy(
-        ['destination_namespace', 'destination_workload', ...peer, 'status'],
-      )}`,
-    };
-    if (scope.summary) return queries;
-    for (const [name, q] of Object.entries(QUANTILES)) {
-      queries[
-        name
-      ] = `histogram_quantile(${q}, sum(rate(hubble_http_request_duration_seconds_bucket${server}[${w}])) ${promqlBy(
-        ['le', 'destination_namespace', 'destination_workload'],
-      )}) * 1000`;
-    }
-    queries.outbound = `sum(increase(hubble_http_requests_total${promqlSelector(
-      [
-        'reporter="server"',
-        promqlMatcher('source_namespace', scope.namespaces),
-      ],
-    )}[${w}])) ${promqlBy([
-      'source_namespace',
-      'source_workload',
-      'destination_namespace',
-      'destination_workload',
-      'status',
-    ])}`;
-    return queries;
+    return destinationMetricQueries(REQUESTS, scope);
   }
 
   readMetrics(results: Record<string, PromSample[]>, scope: MeshMetricScope) {
+    // Hubble has no per-request mTLS label: encryption stays unknown.
     const acc = TrafficAccumulator.forWindow(scope.window);
-    const inScope = (ns: string) =>
-      !scope.namespaces || scope.namespaces.includes(ns);
-    for (const s of samples(results, 'inbound')) {
-      const m = s.metric;
-      const ok = isSuccess(m.status);
-      // Hubble has no per-request mTLS label.
-      acc.addRequests(
-        m.destination_namespace,
-        m.destination_workload,
-        s.value,
-        ok,
-        null,
-      );
-      if (!scope.summary) {
-        acc.addEdge(
-          m.destination_namespace,
-          m.destination_workload,
-          'inbound',
-          {
-            namespace: m.source_namespace ?? '',
-            name: m.source_workload ?? '',
-          },
-          s.value,
-          ok,
-          null,
-        );
-      }
-    }
-    for (const name of Object.keys(QUANTILES) as Array<
-      keyof typeof QUANTILES
-    >) {
-      for (const s of samples(results, name)) {
-        acc.addLatency(
-          s.metric.destination_namespace,
-          s.metric.destination_workload,
-          name,
-          s.value,
-        );
-      }
-    }
-    for (const s of samples(results, 'outbound')) {
-      const m = s.metric;
-      if (!inScope(m.source_namespace)) continue;
-      acc.addEdge(
-        m.source_namespace,
-        m.source_workload,
-        'outbound',
-        {
-          namespace: m.destination_namespace ?? '',
-          name: m.destination_workload ?? '',
-        },
-        s.value,
-        isSuccess(m.status),
-        null,
-      );
-    }
+    readDestinationMetrics(REQUESTS, results, scope, acc);
     return acc.result();
   }
 
   rangeQueries(scope: MeshRangeScope): Record<string, string> {
-    const server = promqlSelector([
-      'reporter="server"',
-      promqlMatcher('destination_namespace', scope.namespaces),
-    ]);
-    return {
-      rate: `sum(rate(hubble_http_requests_total${server}[${
-        scope.window
-      }])) ${promqlBy([
-        'destination_namespace',
-        'destination_workload',
-        'status',
-      ])}`,
-      p95: `histogram_quantile(0.95, sum(rate(hubble_http_request_duration_seconds_bucket${server}[${
-        scope.window
-      }])) ${promqlBy([
-        'le',
-        'destination_namespace',
-        'destination_workload',
-      ])})`,
-    };
+    return destinationRangeQueries(REQUESTS, scope);
   }
 
   readRange(results: Record<string, PromSeries[]>) {
-    const acc = new SeriesAccumulator();
-    for (const s of results.rate ?? []) {
-      acc.addRate(
-        s.metric.destination_namespace,
-        s.metric.destination_workload,
-        s,
-        isSuccess(s.metric.status),
-      );
-    }
-    for (const s of results.p95 ?? []) {
-      acc.addP95(
-        s.metric.destination_namespace,
-        s.metric.destination_workload,
-        s,
-        1000,
-      );
-    }
-    return acc.result();
+    return readDestinationRange(REQUESTS, results);
   }
 
   enrollHint(namespace: string): string {

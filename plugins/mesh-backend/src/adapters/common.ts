@@ -5,9 +5,14 @@ import {
   MeshWorkload,
   MeshWorkloadSeries,
   MeshWorkloadTraffic,
+  MeshMetricScope,
+  MeshRangeScope,
   PromSample,
   PromSeries,
   promDurationSeconds,
+  promqlBy,
+  promqlMatcher,
+  promqlSelector,
 } from '@meshlens/plugin-mesh-node';
 
 export const DEPLOYMENT: KubeResourceType = {
@@ -303,6 +308,179 @@ export class SeriesAccumulator {
         }),
     }));
   }
+}
+
+/**
+ * Where a mesh's destination-side HTTP metrics keep the golden signals:
+ * one counter of requests and one duration histogram, labelled by source
+ * and destination workload (Istio's and Hubble's shape; Linkerd's differs).
+ */
+export interface DestinationRequestMetrics {
+  /** The matcher that keeps the destination's own reports, e.g. `reporter="server"`. */
+  reporter: string;
+  /** The request counter, e.g. `istio_requests_total`. */
+  requests: string;
+  /** The request duration histogram's buckets. */
+  durationBuckets: string;
+  namespaceLabel: string;
+  workloadLabel: string;
+  sourceNamespaceLabel: string;
+  sourceWorkloadLabel: string;
+  /** The label that says a request was mutual TLS, and its value then; none when the mesh has no such label. */
+  mtls?: { label: string; value: string };
+  /** The label holding the HTTP status code, and which values count as success. */
+  statusLabel: string;
+  isSuccess: (status: string | undefined) => boolean;
+  /** From the histogram's unit to milliseconds (1000 for seconds). */
+  toMilliseconds: number;
+}
+
+/**
+ * The instant queries of one window: requests by destination (and, unless
+ * summarising, by source), p50/p95/p99 in milliseconds, and requests by
+ * source in scope. One set for all namespaces of the scope.
+ */
+export function destinationMetricQueries(
+  metrics: DestinationRequestMetrics,
+  scope: MeshMetricScope,
+): Record<string, string> {
+  const w = scope.window;
+  const selector = (namespaceLabel: string) =>
+    promqlSelector([
+      metrics.reporter,
+      promqlMatcher(namespaceLabel, scope.namespaces),
+    ]);
+  const destination = [metrics.namespaceLabel, metrics.workloadLabel];
+  const source = [metrics.sourceNamespaceLabel, metrics.sourceWorkloadLabel];
+  const outcome = [
+    metrics.statusLabel,
+    ...(metrics.mtls ? [metrics.mtls.label] : []),
+  ];
+  const inbound = selector(metrics.namespaceLabel);
+  const queries: Record<string, string> = {
+    inbound: `sum(increase(${metrics.requests}${inbound}[${w}])) ${promqlBy([
+      ...destination,
+      ...(scope.summary ? [] : source),
+      ...outcome,
+    ])}`,
+  };
+  if (scope.summary) return queries;
+  const toMs =
+    metrics.toMilliseconds === 1 ? '' : ` * ${metrics.toMilliseconds}`;
+  for (const [name, q] of Object.entries(QUANTILES)) {
+    queries[name] = `histogram_quantile(${q}, sum(rate(${
+      metrics.durationBuckets
+    }${inbound}[${w}])) ${promqlBy(['le', ...destination])})${toMs}`;
+  }
+  queries.outbound = `sum(increase(${metrics.requests}${selector(
+    metrics.sourceNamespaceLabel,
+  )}[${w}])) ${promqlBy([...source, ...destination, ...outcome])}`;
+  return queries;
+}
+
+/** Adds what `destinationMetricQueries` asked to the accumulator. */
+export function readDestinationMetrics(
+  metrics: DestinationRequestMetrics,
+  results: Record<string, PromSample[]>,
+  scope: MeshMetricScope,
+  acc: TrafficAccumulator,
+): void {
+  const inScope = (ns: string) =>
+    !scope.namespaces || scope.namespaces.includes(ns);
+  const mtls = (m: Record<string, string>): boolean | null => {
+    if (!metrics.mtls || m[metrics.mtls.label] === undefined) return null;
+    return m[metrics.mtls.label] === metrics.mtls.value;
+  };
+  const destinationOf = (m: Record<string, string>) => ({
+    namespace: m[metrics.namespaceLabel] ?? '',
+    name: m[metrics.workloadLabel] ?? '',
+  });
+  const sourceOf = (m: Record<string, string>) => ({
+    namespace: m[metrics.sourceNamespaceLabel] ?? '',
+    name: m[metrics.sourceWorkloadLabel] ?? '',
+  });
+  for (const s of samples(results, 'inbound')) {
+    const m = s.metric;
+    const ok = metrics.isSuccess(m[metrics.statusLabel]);
+    const to = destinationOf(m);
+    acc.addRequests(to.namespace, to.name, s.value, ok, mtls(m));
+    if (!scope.summary) {
+      acc.addEdge(
+        to.namespace,
+        to.name,
+        'inbound',
+        sourceOf(m),
+        s.value,
+        ok,
+        mtls(m),
+      );
+    }
+  }
+  for (const name of Object.keys(QUANTILES) as Array<keyof typeof QUANTILES>) {
+    for (const s of samples(results, name)) {
+      const to = destinationOf(s.metric);
+      acc.addLatency(to.namespace, to.name, name, s.value);
+    }
+  }
+  for (const s of samples(results, 'outbound')) {
+    const m = s.metric;
+    const from = sourceOf(m);
+    if (!inScope(from.namespace)) continue;
+    acc.addEdge(
+      from.namespace,
+      from.name,
+      'outbound',
+      destinationOf(m),
+      s.value,
+      metrics.isSuccess(m[metrics.statusLabel]),
+      mtls(m),
+    );
+  }
+}
+
+/** The range queries of the 1h chart: request rate by status, and p95, per destination workload. */
+export function destinationRangeQueries(
+  metrics: DestinationRequestMetrics,
+  scope: MeshRangeScope,
+): Record<string, string> {
+  const selector = promqlSelector([
+    metrics.reporter,
+    promqlMatcher(metrics.namespaceLabel, scope.namespaces),
+  ]);
+  const workload = [metrics.namespaceLabel, metrics.workloadLabel];
+  return {
+    rate: `sum(rate(${metrics.requests}${selector}[${
+      scope.window
+    }])) ${promqlBy([...workload, metrics.statusLabel])}`,
+    p95: `histogram_quantile(0.95, sum(rate(${
+      metrics.durationBuckets
+    }${selector}[${scope.window}])) ${promqlBy(['le', ...workload])})`,
+  };
+}
+
+/** Reads what `destinationRangeQueries` asked. */
+export function readDestinationRange(
+  metrics: DestinationRequestMetrics,
+  results: Record<string, PromSeries[]>,
+): MeshWorkloadSeries[] {
+  const acc = new SeriesAccumulator();
+  for (const s of results.rate ?? []) {
+    acc.addRate(
+      s.metric[metrics.namespaceLabel],
+      s.metric[metrics.workloadLabel],
+      s,
+      metrics.isSuccess(s.metric[metrics.statusLabel]),
+    );
+  }
+  for (const s of results.p95 ?? []) {
+    acc.addP95(
+      s.metric[metrics.namespaceLabel],
+      s.metric[metrics.workloadLabel],
+      s,
+      metrics.toMilliseconds,
+    );
+  }
+  return acc.result();
 }
 
 export function samples(

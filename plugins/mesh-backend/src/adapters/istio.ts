@@ -24,8 +24,11 @@ import {
   DAEMON_SET,
   DEPLOYMENT,
   NETWORK_POLICY,
-  QUANTILES,
-  SeriesAccumulator,
+  DestinationRequestMetrics,
+  destinationMetricQueries,
+  destinationRangeQueries,
+  readDestinationMetrics,
+  readDestinationRange,
   TrafficAccumulator,
   containers,
   imageTag,
@@ -65,6 +68,21 @@ const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 const INBOUND_REPORTER = 'reporter=~"destination|waypoint"';
 /** Istio's dashboards count everything but 5xx as success. */
 const isSuccess = (code: string | undefined) => !/^5\d\d$/.test(code ?? '');
+
+/** Istio's destination-side (or waypoint) request metrics, as Kiali reads them. */
+const REQUESTS: DestinationRequestMetrics = {
+  reporter: INBOUND_REPORTER,
+  requests: 'istio_requests_total',
+  durationBuckets: 'istio_request_duration_milliseconds_bucket',
+  namespaceLabel: 'destination_workload_namespace',
+  workloadLabel: 'destination_workload',
+  sourceNamespaceLabel: 'source_workload_namespace',
+  sourceWorkloadLabel: 'source_workload',
+  mtls: { label: 'connection_security_policy', value: 'mutual_tls' },
+  statusLabel: 'response_code',
+  isSuccess,
+  toMilliseconds: 1,
+};
 
 function peerAuthMode(object: KubeObject | undefined): string | undefined {
   const mode = object?.spec?.mtls?.mode;
@@ -308,87 +326,25 @@ export class IstioAdapter implements MeshAdapter {
   }
 
   metricQueries(scope: MeshMetricScope): Record<string, string> {
-    const w = scope.window;
-    const dst = promqlMatcher(
-      'destination_workload_namespace',
-      scope.namespaces,
-    );
-    const inbound = promqlSelector([INBOUND_REPORTER, dst]);
-    const peer = scope.summary
-      ? []
-      : ['source_workload_namespace', 'source_workload'];
-    const queries: Record<string, string> = {
-      inbound: `sum(increase(istio_requests_total${inbound}[${w}])) ${promqlBy([
-        'destination_workload_namespace',
-        'destination_workload',
-        ...peer,
-        'response_code',
-        'connection_security_policy',
-      ])}`,
+    return {
+      ...destinationMetricQueries(REQUESTS, scope),
       // ambient without a waypoint: ztunnel reports TCP only.
       connections: `sum(increase(istio_tcp_connections_opened_total${promqlSelector(
-        ['reporter="destination"', dst],
-      )}[${w}])) ${promqlBy([
+        [
+          'reporter="destination"',
+          promqlMatcher('destination_workload_namespace', scope.namespaces),
+        ],
+      )}[${scope.window}])) ${promqlBy([
         'destination_workload_namespace',
         'destination_workload',
         'connection_security_policy',
       ])}`,
     };
-    if (scope.summary) return queries;
-    for (const [name, q] of Object.entries(QUANTILES)) {
-      queries[
-        name
-      ] = `histogram_quantile(${q}, sum(rate(istio_request_duration_milliseconds_bucket${inbound}[${w}])) ${promqlBy(
-        ['le', 'destination_workload_namespace', 'destination_workload'],
-      )})`;
-    }
-    queries.outbound = `sum(increase(istio_requests_total${promqlSelector([
-      INBOUND_REPORTER,
-      promqlMatcher('source_workload_namespace', scope.namespaces),
-    ])}[${w}])) ${promqlBy([
-      'source_workload_namespace',
-      'source_workload',
-      'destination_workload_namespace',
-      'destination_workload',
-      'response_code',
-      'connection_security_policy',
-    ])}`;
-    return queries;
   }
 
   readMetrics(results: Record<string, PromSample[]>, scope: MeshMetricScope) {
     const acc = TrafficAccumulator.forWindow(scope.window);
-    const inScope = (ns: string) =>
-      !scope.namespaces || scope.namespaces.includes(ns);
-    const tls = (m: Record<string, string>) =>
-      m.connection_security_policy === undefined
-        ? null
-        : m.connection_security_policy === 'mutual_tls';
-    for (const s of samples(results, 'inbound')) {
-      const m = s.metric;
-      const ok = isSuccess(m.response_code);
-      acc.addRequests(
-        m.destination_workload_namespace,
-        m.destination_workload,
-        s.value,
-        ok,
-        tls(m),
-      );
-      if (!scope.summary) {
-        acc.addEdge(
-          m.destination_workload_namespace,
-          m.destination_workload,
-          'inbound',
-          {
-            namespace: m.source_workload_namespace ?? '',
-            name: m.source_workload ?? '',
-          },
-          s.value,
-          ok,
-          tls(m),
-        );
-      }
-    }
+    readDestinationMetrics(REQUESTS, results, scope, acc);
     for (const s of samples(results, 'connections')) {
       const m = s.metric;
       acc.addConnections(
@@ -398,78 +354,15 @@ export class IstioAdapter implements MeshAdapter {
         m.connection_security_policy === 'mutual_tls',
       );
     }
-    for (const name of Object.keys(QUANTILES) as Array<
-      keyof typeof QUANTILES
-    >) {
-      for (const s of samples(results, name)) {
-        acc.addLatency(
-          s.metric.destination_workload_namespace,
-          s.metric.destination_workload,
-          name,
-          s.value,
-        );
-      }
-    }
-    for (const s of samples(results, 'outbound')) {
-      const m = s.metric;
-      if (!inScope(m.source_workload_namespace)) continue;
-      acc.addEdge(
-        m.source_workload_namespace,
-        m.source_workload,
-        'outbound',
-        {
-          namespace: m.destination_workload_namespace ?? '',
-          name: m.destination_workload ?? '',
-        },
-        s.value,
-        isSuccess(m.response_code),
-        tls(m),
-      );
-    }
     return acc.result();
   }
 
   rangeQueries(scope: MeshRangeScope): Record<string, string> {
-    const inbound = promqlSelector([
-      INBOUND_REPORTER,
-      promqlMatcher('destination_workload_namespace', scope.namespaces),
-    ]);
-    return {
-      rate: `sum(rate(istio_requests_total${inbound}[${
-        scope.window
-      }])) ${promqlBy([
-        'destination_workload_namespace',
-        'destination_workload',
-        'response_code',
-      ])}`,
-      p95: `histogram_quantile(0.95, sum(rate(istio_request_duration_milliseconds_bucket${inbound}[${
-        scope.window
-      }])) ${promqlBy([
-        'le',
-        'destination_workload_namespace',
-        'destination_workload',
-      ])})`,
-    };
+    return destinationRangeQueries(REQUESTS, scope);
   }
 
   readRange(results: Record<string, PromSeries[]>) {
-    const acc = new SeriesAccumulator();
-    for (const s of results.rate ?? []) {
-      acc.addRate(
-        s.metric.destination_workload_namespace,
-        s.metric.destination_workload,
-        s,
-        isSuccess(s.metric.response_code),
-      );
-    }
-    for (const s of results.p95 ?? []) {
-      acc.addP95(
-        s.metric.destination_workload_namespace,
-        s.metric.destination_workload,
-        s,
-      );
-    }
-    return acc.result();
+    return readDestinationRange(REQUESTS, results);
   }
 
   workloadCertificateQuery(scope: MeshMetricScope): string {
