@@ -160,6 +160,13 @@ export async function startDemoCluster(
                     manager.writeHistory(file, {
                       seconds: historySeconds,
                       stepSeconds: promOptions?.historyStepSeconds ?? 30,
+                      // The last minutes as often as a few scrapes, so a 5m
+                      // window reads right while it still holds history.
+                      recentSeconds: 360,
+                      recentStepSeconds: Math.max(
+                        5,
+                        promOptions?.scrapeIntervalSeconds ?? 2,
+                      ),
                     })
                 : undefined,
             },

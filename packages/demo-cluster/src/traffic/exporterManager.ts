@@ -19,7 +19,7 @@ import { AddressInfo } from 'node:net';
 import { ClusterState } from '../cluster/buildCluster';
 import { RT } from '../cluster/controller';
 import { CounterExporter } from './exposition';
-import { HistoryTarget, writeHistory } from './history';
+import { HistorySpan, HistoryTarget, writeHistory } from './history';
 import { TrafficEdge } from './plan';
 import {
   ALL_FAMILIES,
@@ -251,10 +251,7 @@ export class ExporterManager {
    * Writes the history of every current endpoint over the last
    * `seconds`, as OpenMetrics for promtool (see `writeHistory`).
    */
-  writeHistory(
-    file: string,
-    span: { seconds: number; stepSeconds: number },
-  ): number {
+  writeHistory(file: string, span: Omit<HistorySpan, 'endSeconds'>): number {
     const pods = new Map(
       this.context().pods.map(p => [this.key(p.namespace, p.name), p]),
     );

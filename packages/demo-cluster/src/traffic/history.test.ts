@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildCluster } from '../cluster/buildCluster';
 import { ExporterManager } from './exporterManager';
-import { storedSeries } from './history';
+import { historyTimes, storedSeries } from './history';
 import { TRAFFIC_PLAN } from './plan';
 
 describe('storedSeries', () => {
@@ -49,6 +49,28 @@ describe('storedSeries', () => {
         value: '17',
       },
     ]);
+  });
+});
+
+describe('historyTimes', () => {
+  it('samples the hour every 30 s and its last 6 minutes every 5 s, ending at the end', () => {
+    const end = 1_800_000_000;
+    const times = historyTimes({
+      endSeconds: end,
+      seconds: 3600,
+      stepSeconds: 30,
+      recentSeconds: 360,
+      recentStepSeconds: 5,
+    });
+    expect(times[0]).toBe(end - 3600);
+    expect(times[times.length - 1]).toBe(end);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(gaps.filter(g => g === 30)).toHaveLength(108);
+    expect(gaps.filter(g => g === 5)).toHaveLength(72);
+    expect(gaps.every(g => g === 30 || g === 5)).toBe(true);
+    expect(
+      historyTimes({ endSeconds: end, seconds: 60, stepSeconds: 30 }),
+    ).toEqual([end - 60, end - 30, end]);
   });
 });
 

@@ -26,11 +26,37 @@ export interface HistoryTarget {
   labels: Record<string, string>;
 }
 
-/** The span of history: samples every `stepSeconds` from `end - seconds` to `end`. */
+/**
+ * The span of history: samples every `stepSeconds` from `end - seconds`,
+ * and every `recentStepSeconds` over the last `recentSeconds` to `end`.
+ */
 export interface HistorySpan {
   endSeconds: number;
   seconds: number;
   stepSeconds: number;
+  recentSeconds?: number;
+  recentStepSeconds?: number;
+}
+
+/**
+ * The sample times of a span. Prometheus extrapolates `increase()` and
+ * `rate()` to a window's start only over about one average sample
+ * interval; a 5m window that holds both sparse history and 2 s scrapes
+ * would read low, so the last minutes are sampled about as often as the
+ * scrapes that follow. The last sample is at the end, seconds before the
+ * first scrape.
+ */
+export function historyTimes(span: HistorySpan): number[] {
+  const recent = Math.min(span.recentSeconds ?? 0, span.seconds);
+  const times: number[] = [];
+  for (let ago = span.seconds; ago > recent; ago -= span.stepSeconds) {
+    times.push(Math.round(span.endSeconds - ago));
+  }
+  const fine = recent > 0 ? span.recentStepSeconds ?? span.stepSeconds : 1;
+  for (let ago = recent; ago >= 0; ago -= fine) {
+    times.push(Math.round(span.endSeconds - ago));
+  }
+  return times;
 }
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
@@ -90,12 +116,7 @@ export function writeHistory(
   const fd = fs.openSync(file, 'w');
   let samples = 0;
   try {
-    const times: number[] = [];
-    // The last sample is at the end, seconds before the first scrape: a
-    // rate right after start extrapolates over that short gap only.
-    for (let t = span.seconds; t >= 0; t -= span.stepSeconds) {
-      times.push(Math.round(span.endSeconds - t));
-    }
+    const times = historyTimes(span);
     const contexts = times.map(t => context(t));
     for (const target of targets) {
       const exporter = new CounterExporter(target.pod.startedAt, ALL_FAMILIES);
