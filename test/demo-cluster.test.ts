@@ -368,6 +368,30 @@ describe('demo cluster', { timeout: 170_000 }, () => {
       'min(count_over_time(response_total{direction="inbound",namespace="storefront"}[1h]))',
     );
     assert.ok(samples >= 115, `${samples} samples in the last hour`);
+    // The 1h chart's points (1m rates on whole minutes) hold the plan's rate
+    // everywhere, also where the history's sample steps change.
+    const end = Math.floor(Date.now() / 60_000) * 60;
+    const res = await fetch(
+      `${prom.homelab}/api/v1/query_range?${new URLSearchParams({
+        query:
+          'sum(rate(response_total{direction="inbound",namespace="storefront",deployment="storefront"}[1m]))',
+        start: String(end - 3540),
+        end: String(end),
+        step: '60',
+      })}`,
+    );
+    const points = (
+      (await res.json()) as {
+        data: { result: Array<{ values: Array<[number, string]> }> };
+      }
+    ).data.result[0].values;
+    assert.ok(points.length >= 59, `${points.length} chart points`);
+    const planned = TRAFFIC_PLAN.find(
+      e => e.id === 'homelab/ingress->storefront',
+    )!.requestsPerSecond;
+    for (const [t, v] of points) {
+      assertWithin(Number(v), planned, `storefront's 1m rate at ${t}`);
+    }
   });
 
   test('Prometheus returns the traffic plan: rates and success ratios within 5%', async () => {

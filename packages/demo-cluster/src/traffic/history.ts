@@ -40,22 +40,31 @@ export interface HistorySpan {
 
 /**
  * The sample times of a span. Prometheus extrapolates `increase()` and
- * `rate()` to a window's start only over about one average sample
- * interval; a 5m window that holds both sparse history and 2 s scrapes
- * would read low, so the last minutes are sampled about as often as the
- * scrapes that follow. The last sample is at the end, seconds before the
- * first scrape.
+ * `rate()` to a window's edges only over about one average sample
+ * interval, so:
+ * - the last minutes are sampled about as often as the scrapes that
+ *   follow, or a 5m window that mixes sparse history with 2 s scrapes
+ *   reads low;
+ * - samples sit 1 s after each multiple of their step, so every window of
+ *   a chart whose points fall on whole minutes starts just before a sample
+ *   (a window whose first sample came most of a step after its start would
+ *   read low where the steps change);
+ * - the last sample is at the end, seconds before the first scrape.
  */
 export function historyTimes(span: HistorySpan): number[] {
+  const end = Math.round(span.endSeconds);
   const recent = Math.min(span.recentSeconds ?? 0, span.seconds);
   const times: number[] = [];
-  for (let ago = span.seconds; ago > recent; ago -= span.stepSeconds) {
-    times.push(Math.round(span.endSeconds - ago));
+  const grid = (from: number, to: number, step: number) => {
+    for (let t = Math.ceil((from - 1) / step) * step + 1; t < to; t += step) {
+      times.push(t);
+    }
+  };
+  grid(end - span.seconds, end - recent, span.stepSeconds);
+  if (recent > 0) {
+    grid(end - recent, end, span.recentStepSeconds ?? span.stepSeconds);
   }
-  const fine = recent > 0 ? span.recentStepSeconds ?? span.stepSeconds : 1;
-  for (let ago = recent; ago >= 0; ago -= fine) {
-    times.push(Math.round(span.endSeconds - ago));
-  }
+  times.push(end);
   return times;
 }
 
