@@ -108,20 +108,9 @@ export function matchesSelector(
   });
 }
 
-const parsedSpecs = new WeakMap<object, LabelSelector | undefined>();
-
 /** A workload's `spec.selector` (matchLabels and matchExpressions). */
 export function fromLabelSelectorSpec(spec: any): LabelSelector | undefined {
   if (!spec) return undefined;
-  if (typeof spec === 'object' && parsedSpecs.has(spec)) {
-    return parsedSpecs.get(spec);
-  }
-  const parsed = parseLabelSelectorSpec(spec);
-  if (typeof spec === 'object') parsedSpecs.set(spec, parsed);
-  return parsed;
-}
-
-function parseLabelSelectorSpec(spec: any): LabelSelector | undefined {
   const out: LabelSelector = [];
   for (const [key, value] of Object.entries<string>(spec.matchLabels ?? {})) {
     out.push({ key, op: '=', values: [value] });

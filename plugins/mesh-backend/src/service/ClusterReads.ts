@@ -233,15 +233,10 @@ export class ClusterReads {
         }
       }
       const namespaces = await located;
-      if (namespaces && namespaces.length === 0) {
-        const cp = await freshPlanes;
-        read.controlPlanes = cp.controlPlanes;
-        read.errors.push(...cp.errors);
-        return read;
-      }
       const cp = await freshPlanes;
       read.controlPlanes = cp.controlPlanes;
       read.errors.push(...cp.errors);
+      if (namespaces && namespaces.length === 0) return read;
       installed = installedOf(cp.controlPlanes);
       if (summary) {
         for (const a of installed) {

@@ -247,7 +247,7 @@ export class DefaultMeshStatusService
     if (!target.ok) return [noneStatus('', '', [target.check])];
     const session = this.kube.session(credentials);
     const listing = this.listClusters(session);
-    const readOf = this.clusterReads(cluster =>
+    const readOf = this.readEachClusterOnce(cluster =>
       this.reads.readCluster(session, credentials, cluster, target, window),
     );
     // The clusters listed before are read while the list confirms them.
@@ -289,7 +289,7 @@ export class DefaultMeshStatusService
   }
 
   /** Starts each cluster's read once, whether early (from a hint) or after the cluster list. */
-  private clusterReads(
+  private readEachClusterOnce(
     read: (cluster: string) => Promise<ClusterRead>,
   ): (cluster: string) => Promise<ClusterRead> {
     const started = new Map<string, Promise<ClusterRead>>();
@@ -525,7 +525,7 @@ export class DefaultMeshStatusService
     catalogEntities.catch(() => undefined);
     const session = this.kube.session(credentials);
     const listing = this.listClusters(session);
-    const readOf = this.clusterReads(cluster =>
+    const readOf = this.readEachClusterOnce(cluster =>
       this.reads.readCluster(
         session,
         credentials,
@@ -643,7 +643,7 @@ export class DefaultMeshStatusService
       const errors: MeshCertificates['errors'] = [];
       let clusters: string[] = [];
       try {
-        clusters = await session.listClusters();
+        clusters = await this.listClusters(session);
       } catch (e) {
         errors.push({
           cluster: '',
