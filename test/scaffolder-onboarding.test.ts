@@ -408,7 +408,7 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
                   type: 'file',
                   target: resolve(
                     REPO_ROOT,
-                    'templates/mesh-my-service/template.yaml',
+                    'plugins/scaffolder-backend-module-mesh/templates/mesh-my-service/template.yaml',
                   ),
                 },
               ],
@@ -458,7 +458,10 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     assert.equal(await namespaceAnnotation(), undefined);
     const template = parseYaml(
       readFileSync(
-        resolve(REPO_ROOT, 'templates/mesh-my-service/template.yaml'),
+        resolve(
+          REPO_ROOT,
+          'plugins/scaffolder-backend-module-mesh/templates/mesh-my-service/template.yaml',
+        ),
         'utf8',
       ),
     );
