@@ -25,6 +25,11 @@ export interface ResourceType {
   kind: string;
   namespaced: boolean;
   shortNames?: string[];
+  /**
+   * Served by a CustomResourceDefinition rather than built in: a cluster
+   * serves it only when its CRD set includes it.
+   */
+  crd?: boolean;
 }
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'] as const;
@@ -185,6 +190,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespaced: true,
     shortNames: ['netpol'],
   },
+  // coordination.k8s.io/v1: the locks controllers and onboarding take
+  {
+    group: 'coordination.k8s.io',
+    versions: ['v1'],
+    plural: 'leases',
+    singular: 'lease',
+    kind: 'Lease',
+    namespaced: true,
+  },
   // Linkerd
   {
     group: 'policy.linkerd.io',
@@ -193,6 +207,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'server',
     kind: 'Server',
     namespaced: true,
+    crd: true,
     shortNames: ['srv'],
   },
   {
@@ -202,6 +217,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'authorizationpolicy',
     kind: 'AuthorizationPolicy',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'policy.linkerd.io',
@@ -210,6 +226,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'meshtlsauthentication',
     kind: 'MeshTLSAuthentication',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'policy.linkerd.io',
@@ -218,6 +235,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'httproute',
     kind: 'HTTPRoute',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'linkerd.io',
@@ -226,6 +244,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'serviceprofile',
     kind: 'ServiceProfile',
     namespaced: true,
+    crd: true,
     shortNames: ['sp'],
   },
   // Istio
@@ -236,6 +255,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'peerauthentication',
     kind: 'PeerAuthentication',
     namespaced: true,
+    crd: true,
     shortNames: ['pa'],
   },
   {
@@ -245,6 +265,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'authorizationpolicy',
     kind: 'AuthorizationPolicy',
     namespaced: true,
+    crd: true,
     shortNames: ['ap'],
   },
   {
@@ -254,6 +275,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'destinationrule',
     kind: 'DestinationRule',
     namespaced: true,
+    crd: true,
     shortNames: ['dr'],
   },
   {
@@ -263,6 +285,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'virtualservice',
     kind: 'VirtualService',
     namespaced: true,
+    crd: true,
     shortNames: ['vs'],
   },
   // Gateway API
@@ -273,6 +296,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'gateway',
     kind: 'Gateway',
     namespaced: true,
+    crd: true,
     shortNames: ['gtw'],
   },
   {
@@ -282,6 +306,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'httproute',
     kind: 'HTTPRoute',
     namespaced: true,
+    crd: true,
   },
   // Cilium
   {
@@ -291,6 +316,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'ciliumnetworkpolicy',
     kind: 'CiliumNetworkPolicy',
     namespaced: true,
+    crd: true,
     shortNames: ['cnp', 'ciliumnp'],
   },
   // cert-manager
@@ -301,6 +327,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'certificate',
     kind: 'Certificate',
     namespaced: true,
+    crd: true,
     shortNames: ['cert', 'certs'],
   },
 ];

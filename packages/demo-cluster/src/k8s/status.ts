@@ -78,6 +78,32 @@ function groupDetail(r: ResourceType): { group?: string } {
 
 export const Errors = {
   unauthorized: () => failure(401, 'Unauthorized', 'Unauthorized'),
+  forbidden: (message: string, details: StatusBody['details']) =>
+    failure(403, 'Forbidden', message, details),
+  expired: (message: string) => failure(410, 'Expired', message),
+  preconditionUid: (r: ResourceType, name: string, want: string, got: string) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        r,
+      )} "${name}": Precondition failed: UID in precondition: ${want}, UID in object meta: ${got}`,
+      { name, ...groupDetail(r), kind: r.plural },
+    ),
+  preconditionResourceVersion: (
+    r: ResourceType,
+    name: string,
+    want: string,
+    got: string,
+  ) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        r,
+      )} "${name}": Precondition failed: ResourceVersion in precondition: ${want}, ResourceVersion in meta: ${got}`,
+      { name, ...groupDetail(r), kind: r.plural },
+    ),
   notFound: (r: ResourceType, name: string) =>
     failure(404, 'NotFound', `${qualifiedResource(r)} "${name}" not found`, {
       name,

@@ -153,7 +153,7 @@ export class ObjectStore {
       ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(
         r.kind,
       ) ||
-      r.group.includes('.')
+      (r.group.includes('.') && r.group !== 'coordination.k8s.io')
     ) {
       m.generation = 1;
     }
