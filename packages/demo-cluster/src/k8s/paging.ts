@@ -24,6 +24,8 @@ export const EXPIRED_CONTINUE_MESSAGE =
 interface ContinueToken {
   /** The revision of the first page, as etcd's continue key carries. */
   rv: number;
+  /** The compaction epoch it was issued in: older epochs are compacted away. */
+  epoch: number;
   /** The namespace and name of the last item returned. */
   start: [string, string];
 }
@@ -40,13 +42,13 @@ function after(a: [string, string], b: [string, string]): boolean {
 
 /**
  * Cuts lists into pages with continue tokens, and expires them the way
- * etcd compaction does: a token issued at a revision older than the last
- * compaction answers 410 Expired. Compaction happens every
+ * etcd compaction does: a token issued before the last compaction answers
+ * 410 Expired. Compaction happens every
  * `compactionIntervalMs` (5 minutes, kube-apiserver's default), or on
  * `compact()`, which lets tests expire tokens at will.
  */
 export class Pager {
-  private compactedRevision = 0;
+  private epoch = 0;
   private lastCompaction: number;
 
   constructor(
@@ -59,7 +61,7 @@ export class Pager {
 
   /** Compacts now: every continue token issued so far expires. */
   compact(): void {
-    this.compactedRevision = this.revision() + 1;
+    this.epoch += 1;
     this.lastCompaction = this.nowMs();
   }
 
@@ -85,7 +87,7 @@ export class Pager {
     let rest = items;
     if (token) {
       const t = decode(token);
-      if (t.rv < this.compactedRevision) {
+      if (t.epoch < this.epoch) {
         throw Errors.expired(EXPIRED_CONTINUE_MESSAGE);
       }
       rv = t.rv;
@@ -97,6 +99,7 @@ export class Pager {
     const pageItems = rest.slice(0, limit);
     const next: ContinueToken = {
       rv,
+      epoch: this.epoch,
       start: keyOf(pageItems[pageItems.length - 1]),
     };
     return {
@@ -122,6 +125,7 @@ function decode(token: string): ContinueToken {
     !t ||
     t.v !== 'meshlens.demo/v1' ||
     typeof t.rv !== 'number' ||
+    typeof t.epoch !== 'number' ||
     !Array.isArray(t.start) ||
     t.start.length !== 2 ||
     t.start.some(k => typeof k !== 'string')
