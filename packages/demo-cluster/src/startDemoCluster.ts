@@ -95,6 +95,8 @@ export interface RunningCluster {
   prometheusHistory?: PrometheusHistory;
   state: ClusterState;
   exporters: ExporterManager;
+  /** Expires every continue token issued so far (the next page answers 410). */
+  expireContinueTokens(): void;
 }
 
 /** The running demo. */
@@ -219,6 +221,7 @@ export async function startDemoCluster(
           prometheusHistory: prometheus?.history,
           state,
           exporters: manager,
+          expireContinueTokens: () => api.expireContinueTokens(),
         };
       }),
     );
