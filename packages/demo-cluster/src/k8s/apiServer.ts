@@ -42,6 +42,7 @@ import {
 } from './selectors';
 import { deletedStatus, Errors, StatusError } from './status';
 import { ServedApis } from './servedApis';
+import { WatchHub } from './watch';
 import { KubeObject, metaOf, ObjectStore } from './store';
 import { validateObject } from './validation';
 
@@ -176,6 +177,7 @@ export function createApiHandler(options: ApiServerOptions) {
   const now = options.now ?? (() => new Date());
   const served = options.servedApis ?? new ServedApis();
   const admission = options.admission ?? [];
+  const hub = new WatchHub(store);
   const pager =
     options.pager ??
     new Pager(
@@ -215,25 +217,31 @@ export function createApiHandler(options: ApiServerOptions) {
     return { group, version, resource, namespace, name: rest[1] };
   }
 
-  function list(route: Route, query: URLSearchParams) {
-    const r = route.resource;
-    let labelReqs;
-    let fieldReqs;
+  /** The label and field selectors of a list or watch, as one predicate. */
+  function selectorOf(
+    route: Route,
+    query: URLSearchParams,
+  ): (o: KubeObject) => boolean {
     try {
-      labelReqs = parseLabelSelector(query.get('labelSelector') ?? '');
-      fieldReqs = parseFieldSelector(
+      const labelReqs = parseLabelSelector(query.get('labelSelector') ?? '');
+      const fieldReqs = parseFieldSelector(
         query.get('fieldSelector') ?? '',
         apiVersionOf(route.group, route.version),
       );
+      return o =>
+        matchesLabels(labelReqs, o.metadata.labels) &&
+        matchesFields(fieldReqs, o.metadata);
     } catch (e) {
       if (e instanceof SelectorError) throw Errors.badRequest(e.message);
       throw e;
     }
+  }
+
+  function list(route: Route, query: URLSearchParams) {
+    const r = route.resource;
+    const matches = selectorOf(route, query);
     const builtIn = BUILT_IN_GROUPS.has(r.group);
-    const matching = store
-      .list(r, route.namespace)
-      .filter(o => matchesLabels(labelReqs, o.metadata.labels))
-      .filter(o => matchesFields(fieldReqs, o.metadata));
+    const matching = store.list(r, route.namespace).filter(matches);
     const limitText = query.get('limit') ?? '0';
     const limit = Number(limitText);
     if (!/^\d+$/.test(limitText)) {
@@ -738,6 +746,63 @@ export function createApiHandler(options: ApiServerOptions) {
     return [200, deletedStatus(r, route.name, live.metadata.uid)];
   }
 
+  /**
+   * A watch: a stream of JSON lines `{"type","object"}` until
+   * `timeoutSeconds` (default 30 minutes) or the client goes. A
+   * resourceVersion older than the history gets one ERROR event with a
+   * 410 Expired Status, as from a real server's watch cache.
+   */
+  function watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: Route,
+    query: URLSearchParams,
+  ): void {
+    const selector = selectorOf(route, query);
+    const name = route.name;
+    const matches = name
+      ? (o: KubeObject) => o.metadata.name === name && selector(o)
+      : selector;
+    const timeout = Number(query.get('timeoutSeconds') ?? 1800);
+    const write = (e: { type: string; object: unknown }) =>
+      res.write(`${JSON.stringify(e)}\n`);
+    let stop: (() => void) | undefined;
+    let error: StatusError | undefined;
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    try {
+      stop = hub.watch({
+        resource: route.resource,
+        namespace: route.namespace,
+        matches,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+        send: e => write({ type: e.type, object: toVersion(e.object, route) }),
+      });
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      error = e;
+    }
+    if (error) {
+      write({ type: 'ERROR', object: error.body });
+      res.end();
+      return;
+    }
+    const timer = setTimeout(
+      () => res.end(),
+      (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000,
+    );
+    timer.unref();
+    const finish = () => {
+      clearTimeout(timer);
+      stop?.();
+    };
+    res.on('close', finish);
+    req.on('close', finish);
+  }
+
   /** The user a request's bearer token authenticates as. */
   function authenticate(req: http.IncomingMessage): string {
     const auth = req.headers.authorization;
@@ -822,9 +887,7 @@ export function createApiHandler(options: ApiServerOptions) {
     switch (method) {
       case 'GET': {
         if (query.get('watch') === 'true' || query.get('watch') === '1') {
-          throw Errors.methodNotAllowed(
-            'watch is not supported by the Meshlens demo cluster',
-          );
+          return watch(req, res, route, query);
         }
         if (!route.name) return send(res, 200, list(route, query));
         const obj = store.get(route.resource, route.namespace, route.name);

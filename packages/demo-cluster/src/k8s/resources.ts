@@ -32,7 +32,15 @@ export interface ResourceType {
   crd?: boolean;
 }
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'] as const;
+const VERBS = [
+  'create',
+  'delete',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+] as const;
 
 /** Every resource type the demo API server knows about. */
 export const RESOURCE_TYPES: ResourceType[] = [
@@ -332,7 +340,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   },
 ];
 
-/** The verbs every demo resource supports (no watch). */
+/** The verbs every demo resource supports. */
 export const RESOURCE_VERBS: string[] = [...VERBS];
 
 /** Key identifying a resource type independently of its version. */
