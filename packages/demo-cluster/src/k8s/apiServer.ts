@@ -42,7 +42,7 @@ import {
 } from './selectors';
 import { deletedStatus, Errors, StatusError } from './status';
 import { ServedApis } from './servedApis';
-import { WatchHub } from './watch';
+import { serveWatch, WatchHub } from './watch';
 import { KubeObject, metaOf, ObjectStore } from './store';
 import { validateObject } from './validation';
 
@@ -746,12 +746,6 @@ export function createApiHandler(options: ApiServerOptions) {
     return [200, deletedStatus(r, route.name, live.metadata.uid)];
   }
 
-  /**
-   * A watch: a stream of JSON lines `{"type","object"}` until
-   * `timeoutSeconds` (default 30 minutes) or the client goes. A
-   * resourceVersion older than the history gets one ERROR event with a
-   * 410 Expired Status, as from a real server's watch cache.
-   */
   function watch(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -760,47 +754,14 @@ export function createApiHandler(options: ApiServerOptions) {
   ): void {
     const selector = selectorOf(route, query);
     const name = route.name;
-    const matches = name
-      ? (o: KubeObject) => o.metadata.name === name && selector(o)
-      : selector;
-    const timeout = Number(query.get('timeoutSeconds') ?? 1800);
-    const write = (e: { type: string; object: unknown }) =>
-      res.write(`${JSON.stringify(e)}\n`);
-    let stop: (() => void) | undefined;
-    let error: StatusError | undefined;
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-cache, private',
-      'Transfer-Encoding': 'chunked',
+    serveWatch(req, res, hub, {
+      resource: route.resource,
+      namespace: route.namespace,
+      // A watch on one object's path is a watch on that name.
+      matches: name ? o => o.metadata.name === name && selector(o) : selector,
+      query,
+      toVersion: o => toVersion(o, route),
     });
-    try {
-      stop = hub.watch({
-        resource: route.resource,
-        namespace: route.namespace,
-        matches,
-        resourceVersion: query.get('resourceVersion') ?? undefined,
-        send: e => write({ type: e.type, object: toVersion(e.object, route) }),
-      });
-    } catch (e) {
-      if (!(e instanceof StatusError)) throw e;
-      error = e;
-    }
-    if (error) {
-      write({ type: 'ERROR', object: error.body });
-      res.end();
-      return;
-    }
-    const timer = setTimeout(
-      () => res.end(),
-      (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000,
-    );
-    timer.unref();
-    const finish = () => {
-      clearTimeout(timer);
-      stop?.();
-    };
-    res.on('close', finish);
-    req.on('close', finish);
   }
 
   /** The user a request's bearer token authenticates as. */

@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 
+import http from 'node:http';
 import { resourceKey, ResourceType } from './resources';
-import { Errors } from './status';
+import { Errors, StatusError } from './status';
 import { KubeObject, ObjectStore, StoreEvent } from './store';
 
 /** One event of a watch stream, before it is put in the route's version. */
@@ -113,4 +114,58 @@ export class WatchHub {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
   }
+}
+
+/**
+ * Serves a watch over HTTP: a stream of JSON lines `{"type","object"}`
+ * until `timeoutSeconds` (default 30 minutes) or the client goes. A
+ * resourceVersion older than the history gets one ERROR event with a 410
+ * Expired Status, as a real server's watch cache answers (status 200).
+ */
+export function serveWatch(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  hub: WatchHub,
+  options: {
+    resource: ResourceType;
+    namespace?: string;
+    matches(o: KubeObject): boolean;
+    query: URLSearchParams;
+    toVersion(o: KubeObject): unknown;
+  },
+): void {
+  const timeout = Number(options.query.get('timeoutSeconds') ?? 1800);
+  const write = (e: { type: string; object: unknown }) =>
+    res.write(`${JSON.stringify(e)}\n`);
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  let stop: () => void;
+  try {
+    stop = hub.watch({
+      resource: options.resource,
+      namespace: options.namespace,
+      matches: options.matches,
+      resourceVersion: options.query.get('resourceVersion') ?? undefined,
+      send: e => write({ type: e.type, object: options.toVersion(e.object) }),
+    });
+  } catch (e) {
+    if (!(e instanceof StatusError)) throw e;
+    write({ type: 'ERROR', object: e.body });
+    res.end();
+    return;
+  }
+  const timer = setTimeout(
+    () => res.end(),
+    (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000,
+  );
+  timer.unref();
+  const finish = () => {
+    clearTimeout(timer);
+    stop();
+  };
+  res.on('close', finish);
+  req.on('close', finish);
 }
