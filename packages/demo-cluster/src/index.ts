@@ -34,7 +34,23 @@ export type {
   TrafficDestination,
 } from './traffic/plan';
 export { startApiServer, createApiHandler } from './k8s/apiServer';
-export type { RunningApiServer, ApiServerOptions } from './k8s/apiServer';
+export type {
+  RunningApiServer,
+  ApiServerOptions,
+  RbacOptions,
+  RequestRecord,
+} from './k8s/apiServer';
+export { DEMO_ADMIN_USER } from './k8s/apiServer';
+export {
+  loadRbacManifest,
+  rbacAllows,
+  rbacPolicyFromObjects,
+} from './k8s/rbac';
+export type { RbacPolicy, PolicyRule, ResourceAttributes } from './k8s/rbac';
+export { ServedApis, ALL_CRD_VERSIONS } from './k8s/servedApis';
+export type { CrdVersionRef } from './k8s/servedApis';
+export type { AdmissionPlugin, AdmissionRequest } from './k8s/admission';
+export { podSecurityAdmission } from './k8s/podSecurity';
 export { ObjectStore } from './k8s/store';
 export { findResource } from './k8s/resources';
 export { buildCluster, CLUSTERS } from './cluster/buildCluster';

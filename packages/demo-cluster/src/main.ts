@@ -16,8 +16,14 @@
 
 /* eslint-disable no-console */
 
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DemoCluster, startDemoCluster } from './startDemoCluster';
+import { CLUSTERS, DemoClusterName } from './cluster/buildCluster';
+import {
+  DemoCluster,
+  StartDemoClusterOptions,
+  startDemoCluster,
+} from './startDemoCluster';
 
 const USAGE = `Usage: node --require @backstage/cli/config/nodeTransform.cjs packages/demo-cluster/src/main.ts [options]
 
@@ -30,6 +36,18 @@ Options (0 picks a free port):
   --prometheus-cloud-port N    Prometheus of cloud (default 19091)
   --scrape-interval S          Prometheus scrape interval in seconds (default 2)
   --no-prometheus              Do not start Prometheus
+  --request-log FILE           Append every API request as a JSON line
+                               (cluster, method, verb, path, query, user, code)
+  --rbac-manifest FILE         RBAC mode: enforce this file's ClusterRoles,
+                               Roles and bindings for the --rbac-token tokens
+  --rbac-token TOKEN=USER      A token RBAC mode authorizes as USER, e.g.
+                               meshlens-sa=system:serviceaccount:meshlens:meshlens
+                               (repeatable; other tokens keep full access)
+  --without-crd CLUSTER:REF    Do not serve a CRD version, e.g.
+                               cloud:security.istio.io/v1/peerauthentications
+                               (repeatable)
+  --slow-rollout-ms N          New pods stay unready N ms
+  --slow-rollout-namespaces L  ... only in these namespaces (comma-separated)
   --help`;
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -41,6 +59,64 @@ function port(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+function apiOptions(values: {
+  'request-log'?: string;
+  'rbac-manifest'?: string;
+  'rbac-token'?: string[];
+  'without-crd'?: string[];
+  'slow-rollout-ms'?: string;
+  'slow-rollout-namespaces'?: string;
+}): StartDemoClusterOptions {
+  const options: StartDemoClusterOptions = {};
+  const log = values['request-log'];
+  if (log) {
+    options.onRequest = (cluster, record) =>
+      fs.appendFileSync(log, `${JSON.stringify({ cluster, ...record })}\n`);
+  }
+  const tokens = values['rbac-token'] ?? [];
+  if (values['rbac-manifest']) {
+    const users: Record<string, string> = {};
+    for (const t of tokens) {
+      const i = t.indexOf('=');
+      if (i <= 0 || i === t.length - 1) {
+        throw new Error(`--rbac-token must be TOKEN=USER, got ${t}`);
+      }
+      users[t.slice(0, i)] = t.slice(i + 1);
+    }
+    options.rbac = { manifestFile: values['rbac-manifest'], users };
+  } else if (tokens.length > 0) {
+    throw new Error('--rbac-token needs --rbac-manifest');
+  }
+  for (const w of values['without-crd'] ?? []) {
+    const [cluster, ref] = w.split(':', 2) as [DemoClusterName, string];
+    const defaults = CLUSTERS[cluster]?.crds;
+    if (!defaults || !ref || !defaults.includes(ref)) {
+      throw new Error(
+        `--without-crd must be CLUSTER:group/version/plural of a CRD that cluster serves, got ${w}`,
+      );
+    }
+    const crds = { ...options.crds };
+    crds[cluster] = (crds[cluster] ?? defaults).filter(r => r !== ref);
+    options.crds = crds;
+  }
+  if (values['slow-rollout-ms']) {
+    const ms = Number(values['slow-rollout-ms']);
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw new Error(
+        `--slow-rollout-ms must be a whole number of milliseconds, got ${values['slow-rollout-ms']}`,
+      );
+    }
+    options.slowRollout = {
+      readyDelayMs: ms,
+      namespaces: values['slow-rollout-namespaces']
+        ?.split(',')
+        .map(n => n.trim())
+        .filter(Boolean),
+    };
+  }
+  return options;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -50,6 +126,12 @@ async function main(): Promise<void> {
       'prometheus-cloud-port': { type: 'string' },
       'scrape-interval': { type: 'string' },
       'no-prometheus': { type: 'boolean' },
+      'request-log': { type: 'string' },
+      'rbac-manifest': { type: 'string' },
+      'rbac-token': { type: 'string', multiple: true },
+      'without-crd': { type: 'string', multiple: true },
+      'slow-rollout-ms': { type: 'string' },
+      'slow-rollout-namespaces': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -95,6 +177,7 @@ async function main(): Promise<void> {
     prometheus: values['no-prometheus']
       ? false
       : { scrapeIntervalSeconds: scrape },
+    ...apiOptions(values),
   });
   running.demo = demo;
   if (stopping) {

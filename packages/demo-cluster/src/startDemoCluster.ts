@@ -19,7 +19,13 @@ import {
   ClusterState,
   DemoClusterName,
 } from './cluster/buildCluster';
-import { RunningApiServer, startApiServer } from './k8s/apiServer';
+import {
+  RequestRecord,
+  RunningApiServer,
+  startApiServer,
+} from './k8s/apiServer';
+import { loadRbacManifest } from './k8s/rbac';
+import { CrdVersionRef } from './k8s/servedApis';
 import {
   PrometheusHistory,
   RunningPrometheus,
@@ -62,6 +68,22 @@ export interface StartDemoClusterOptions {
   plan?: TrafficEdge[];
   /** Days until homelab's Linkerd issuer expires (default 20). */
   linkerdIssuerDaysLeft?: number;
+  /** CRD versions a cluster serves instead of its defaults (`group/version/plural`). */
+  crds?: Partial<Record<DemoClusterName, CrdVersionRef[]>>;
+  /**
+   * RBAC mode: requests with these tokens are authorized by the manifest's
+   * ClusterRoles, Roles and bindings; other tokens keep full access.
+   */
+  rbac?: {
+    /** A YAML file of ClusterRole/Role/ClusterRoleBinding/RoleBinding. */
+    manifestFile: string;
+    /** Token → user, e.g. `system:serviceaccount:meshlens:meshlens`. */
+    users: Record<string, string>;
+  };
+  /** Called after each API request was answered, with its cluster. */
+  onRequest?: (cluster: DemoClusterName, record: RequestRecord) => void;
+  /** New pods stay unready this long (ms), in these namespaces (default all). */
+  slowRollout?: { readyDelayMs: number; namespaces?: string[] };
 }
 
 /** One running demo cluster. */
@@ -73,6 +95,8 @@ export interface RunningCluster {
   prometheusHistory?: PrometheusHistory;
   state: ClusterState;
   exporters: ExporterManager;
+  /** Expires every continue token issued so far (the next page answers 410). */
+  expireContinueTokens(): void;
 }
 
 /** The running demo. */
@@ -106,6 +130,13 @@ export async function startDemoCluster(
   }
 
   const historySeconds = (promOptions?.historyMinutes ?? 60) * 60;
+  const rbac = options.rbac
+    ? {
+        policy: loadRbacManifest(options.rbac.manifestFile),
+        users: options.rbac.users,
+      }
+    : undefined;
+  const states: ClusterState[] = [];
   const servers: RunningApiServer[] = [];
   const exporters: ExporterManager[] = [];
   const prometheuses: RunningPrometheus[] = [];
@@ -116,6 +147,7 @@ export async function startDemoCluster(
     await Promise.allSettled(prometheuses.map(p => p.stop()));
     await Promise.allSettled(exporters.map(e => e.stop()));
     await Promise.allSettled(servers.map(s => s.close()));
+    for (const state of states) state.controller.stop();
   };
 
   try {
@@ -127,11 +159,19 @@ export async function startDemoCluster(
       names.map(async name => {
         const state = await buildCluster(name, {
           linkerdIssuerDaysLeft: options.linkerdIssuerDaysLeft,
+          crds: options.crds?.[name],
+          slowRollout: options.slowRollout,
         });
+        states.push(state);
+        const onRequest = options.onRequest;
         const api = await startApiServer({
           store: state.store,
           port: name === 'homelab' ? ports.homelab : ports.cloud,
           host,
+          servedApis: state.servedApis,
+          admission: state.admission,
+          rbac,
+          onRequest: onRequest ? r => onRequest(name, r) : undefined,
         });
         servers.push(api);
         let prometheus: RunningPrometheus | undefined;
@@ -181,6 +221,7 @@ export async function startDemoCluster(
           prometheusHistory: prometheus?.history,
           state,
           exporters: manager,
+          expireContinueTokens: () => api.expireContinueTokens(),
         };
       }),
     );

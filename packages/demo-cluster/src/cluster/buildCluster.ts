@@ -15,8 +15,11 @@
  */
 
 import path from 'node:path';
+import { AdmissionPlugin } from '../k8s/admission';
 import { isObject, JsonObject } from '../k8s/patch';
+import { podSecurityAdmission } from '../k8s/podSecurity';
 import { findResource } from '../k8s/resources';
+import { CrdVersionRef, ServedApis } from '../k8s/servedApis';
 import { ObjectStore } from '../k8s/store';
 import {
   ClusterCertificates,
@@ -24,7 +27,7 @@ import {
   createLinkerdCertificates,
 } from './certificates';
 import { RT, seededRandom, WorkloadController } from './controller';
-import { readSeed, SEED_ROOT } from './seed';
+import { readSeed, SEED_ROOT, withSeedManagedFields } from './seed';
 
 /** The two demo clusters. */
 export type DemoClusterName = 'homelab' | 'cloud';
@@ -35,7 +38,23 @@ export interface ClusterDefinition {
   nodes: string[];
   podIpPrefix: string;
   mesh: 'linkerd' | 'istio';
+  /** The CRD versions installed: what this cluster's API serves. */
+  crds: CrdVersionRef[];
+  /**
+   * How Helm wrote the seeded charts' objects: Helm 3 updates (operation
+   * Update), Helm 4 applies server-side (operation Apply). Either way the
+   * fields are owned by manager `helm`.
+   */
+  helmOperation: 'Update' | 'Apply';
 }
+
+const versions = (group: string, plural: string, vs: string[]) =>
+  vs.map(v => `${group}/${v}/${plural}`);
+
+const GATEWAY_API = [
+  ...versions('gateway.networking.k8s.io', 'gateways', ['v1', 'v1beta1']),
+  ...versions('gateway.networking.k8s.io', 'httproutes', ['v1', 'v1beta1']),
+];
 
 export const CLUSTERS: Record<DemoClusterName, ClusterDefinition> = {
   homelab: {
@@ -43,6 +62,26 @@ export const CLUSTERS: Record<DemoClusterName, ClusterDefinition> = {
     nodes: ['nuc-01', 'nuc-02', 'nuc-03'],
     podIpPrefix: '10.42.1',
     mesh: 'linkerd',
+    crds: [
+      ...versions('policy.linkerd.io', 'servers', [
+        'v1beta3',
+        'v1beta2',
+        'v1beta1',
+      ]),
+      ...versions('policy.linkerd.io', 'authorizationpolicies', ['v1alpha1']),
+      ...versions('policy.linkerd.io', 'meshtlsauthentications', ['v1alpha1']),
+      ...versions('policy.linkerd.io', 'httproutes', [
+        'v1beta3',
+        'v1beta2',
+        'v1beta1',
+        'v1alpha1',
+      ]),
+      ...versions('linkerd.io', 'serviceprofiles', ['v1alpha2', 'v1alpha1']),
+      ...versions('cilium.io', 'ciliumnetworkpolicies', ['v2']),
+      ...versions('cert-manager.io', 'certificates', ['v1']),
+      ...GATEWAY_API,
+    ],
+    helmOperation: 'Update',
   },
   cloud: {
     name: 'cloud',
@@ -52,6 +91,28 @@ export const CLUSTERS: Record<DemoClusterName, ClusterDefinition> = {
     ],
     podIpPrefix: '10.20.64',
     mesh: 'istio',
+    crds: [
+      ...versions('security.istio.io', 'peerauthentications', [
+        'v1',
+        'v1beta1',
+      ]),
+      ...versions('security.istio.io', 'authorizationpolicies', [
+        'v1',
+        'v1beta1',
+      ]),
+      ...versions('networking.istio.io', 'destinationrules', [
+        'v1',
+        'v1beta1',
+        'v1alpha3',
+      ]),
+      ...versions('networking.istio.io', 'virtualservices', [
+        'v1',
+        'v1beta1',
+        'v1alpha3',
+      ]),
+      ...GATEWAY_API,
+    ],
+    helmOperation: 'Apply',
   },
 };
 
@@ -61,6 +122,10 @@ export interface ClusterState {
   store: ObjectStore;
   controller: WorkloadController;
   certificates: ClusterCertificates;
+  /** What the API serves: built-in types and the installed CRD versions. */
+  servedApis: ServedApis;
+  /** The validating admission plugins of API writes and controller-made pods. */
+  admission: AdmissionPlugin[];
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -159,6 +224,19 @@ export interface BuildClusterOptions {
   now?: () => Date;
   /** Days until the Linkerd issuer expires (homelab); default 20. */
   linkerdIssuerDaysLeft?: number;
+  /**
+   * The CRD versions served instead of the cluster's (`group/version/plural`),
+   * e.g. an Istio without `security.istio.io/v1`.
+   */
+  crds?: CrdVersionRef[];
+  /** Admission plugins (default: Pod Security admission). */
+  admission?: AdmissionPlugin[];
+  /** Slow rollouts: new pods stay unready this long (ms). */
+  slowRollout?: {
+    readyDelayMs: number;
+    /** Only in these namespaces (default: every namespace). */
+    namespaces?: string[];
+  };
 }
 
 /**
@@ -175,7 +253,12 @@ export async function buildCluster(
   const started = now();
   const store = new ObjectStore();
   const seedDir = options.seedDir ?? path.join(SEED_ROOT, name);
-  for (const obj of readSeed(seedDir)) store.seed(obj, started);
+  for (const obj of readSeed(seedDir)) {
+    store.seed(withSeedManagedFields(obj, definition.helmOperation), started);
+  }
+  const servedApis = new ServedApis(options.crds ?? definition.crds);
+  const admission = options.admission ?? [podSecurityAdmission];
+  const slow = options.slowRollout;
 
   const certificates =
     definition.mesh === 'linkerd'
@@ -193,11 +276,25 @@ export async function buildCluster(
     podIpPrefix: definition.podIpPrefix,
     random: seededRandom(name),
     now,
+    admission,
+    readyDelayMs: slow
+      ? ns =>
+          !slow.namespaces || slow.namespaces.includes(ns)
+            ? slow.readyDelayMs
+            : 0
+      : undefined,
   });
   controller.materialise(
     new Date(started.getTime() - 2 * DAY - 3 * 3600 * 1000),
   );
   controller.attach();
   void RT;
-  return { definition, store, controller, certificates };
+  return {
+    definition,
+    store,
+    controller,
+    certificates,
+    servedApis,
+    admission,
+  };
 }

@@ -18,7 +18,16 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { deepClone, deepEqual, isObject, Json, JsonObject } from '../k8s/patch';
 import { findResource, ResourceType } from '../k8s/resources';
+import { admit, AdmissionPlugin } from '../k8s/admission';
+import { StatusError } from '../k8s/status';
 import { KubeObject, metaOf, ObjectStore, StoreEvent } from '../k8s/store';
+import {
+  deploymentStatus,
+  failureOf,
+  isPodReady,
+  replicaFailure,
+  replicaSetStatus,
+} from './rolloutStatus';
 import {
   injectIstioSidecar,
   injectLinkerd,
@@ -40,6 +49,33 @@ export const RT = {
   replicaSet: r('apps', 'v1', 'replicasets'),
   daemonSet: r('apps', 'v1', 'daemonsets'),
 };
+
+/** A Ready/ContainersReady condition's status, as the kubelet words it. */
+function readiness(ready: boolean): JsonObject {
+  return ready
+    ? { status: 'True' }
+    : { status: 'False', reason: 'ContainersNotReady' };
+}
+
+/** A pod status once its readiness probes pass. */
+function markReady(status: JsonObject, at: string): JsonObject {
+  const conditions = (
+    Array.isArray(status.conditions) ? status.conditions : []
+  ).map(c => {
+    if (!isObject(c) || (c.type !== 'Ready' && c.type !== 'ContainersReady'))
+      return c;
+    return {
+      type: c.type,
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: at,
+    };
+  });
+  const containerStatuses = (
+    Array.isArray(status.containerStatuses) ? status.containerStatuses : []
+  ).map(c => (isObject(c) ? { ...c, ready: true } : c));
+  return { ...status, conditions, containerStatuses };
+}
 
 /** Characters Kubernetes uses for generated name suffixes. */
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
@@ -92,6 +128,13 @@ export interface ControllerOptions {
   podIpPrefix: string;
   random: () => number;
   now: () => Date;
+  /** Admission run on every pod the controller creates, as the API server would. */
+  admission?: AdmissionPlugin[];
+  /**
+   * Milliseconds a new pod of a namespace stays unready after creation
+   * (default 0: ready at once). Seeded pods are always ready.
+   */
+  readyDelayMs?: (namespace: string) => number;
 }
 
 /**
@@ -101,6 +144,7 @@ export interface ControllerOptions {
  */
 export class WorkloadController {
   private ipCounter = 10;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -145,6 +189,11 @@ export class WorkloadController {
       );
       const [hubAndName, version] = image.split(':');
       install.istio = {
+        cni: ['istio-system', 'kube-system'].some(ns =>
+          this.store
+            .list(RT.daemonSet, ns)
+            .some(d => metaOf(d).labels['k8s-app'] === 'istio-cni-node'),
+        ),
         version: version ?? 'unknown',
         revision: metaOf(istiod).labels['istio.io/rev'] ?? 'default',
         hub: hubAndName.replace(/\/pilot$/, ''),
@@ -177,6 +226,7 @@ export class WorkloadController {
     workload: { kind: string; name: string },
     node: string,
     created: Date,
+    seeding = false,
   ): KubeObject {
     const namespace = owner.metadata.namespace!;
     const tmeta = isObject(template.metadata) ? template.metadata : {};
@@ -235,15 +285,75 @@ export class WorkloadController {
     } else if (install.istio && istioAmbientEnabled(nsMeta, meta)) {
       markAmbient(pod);
     }
-    pod.status = this.runningStatus(pod, node, created);
+    const delay = seeding ? 0 : this.options.readyDelayMs?.(namespace) ?? 0;
+    pod.status = this.runningStatus(pod, node, created, delay === 0);
     const prepared = this.store.prepareNew(RT.pod, pod, created);
-    return this.store.put(RT.pod, prepared);
+    admit(this.options.admission ?? [], {
+      operation: 'CREATE',
+      resource: RT.pod,
+      namespace,
+      name: prepared.metadata.name,
+      object: prepared,
+      dryRun: false,
+      store: this.store,
+    });
+    const stored = this.store.put(RT.pod, prepared);
+    if (delay > 0) this.becomeReadyLater(stored, delay, owner, ownerKind);
+    return stored;
+  }
+
+  /** Marks a pod ready after a delay, then lets its owner's rollout go on. */
+  private becomeReadyLater(
+    pod: KubeObject,
+    delay: number,
+    owner: KubeObject,
+    ownerKind: 'ReplicaSet' | 'DaemonSet',
+  ): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const live = this.store.get(
+        RT.pod,
+        pod.metadata.namespace,
+        pod.metadata.name,
+      );
+      if (!live) return;
+      live.status = markReady(
+        live.status as JsonObject,
+        ts(this.options.now()),
+      );
+      this.store.put(RT.pod, live);
+      if (ownerKind !== 'ReplicaSet') return;
+      const deployment = this.deploymentOf(owner);
+      if (deployment) this.settleRollout(deployment, undefined);
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private deploymentOf(rs: KubeObject): KubeObject | undefined {
+    const refs = rs.metadata.ownerReferences;
+    const ref = Array.isArray(refs)
+      ? refs.find(o => isObject(o) && o.kind === 'Deployment')
+      : undefined;
+    if (!isObject(ref)) return undefined;
+    return this.store.get(
+      RT.deployment,
+      rs.metadata.namespace,
+      String(ref.name),
+    );
+  }
+
+  /** Cancels pending readiness timers. */
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   private runningStatus(
     pod: JsonObject,
     node: string,
     started: Date,
+    ready = true,
   ): JsonObject {
     const spec = pod.spec as JsonObject;
     const ip = this.nextIp();
@@ -259,7 +369,7 @@ export class WorkloadController {
             `${String((pod.metadata as JsonObject).name)}/${String(co.name)}`,
           )
           .digest('hex')}`,
-        ready: true,
+        ready,
         restartCount: 0,
         started: true,
         state: { running: { startedAt: t } },
@@ -285,13 +395,13 @@ export class WorkloadController {
         },
         {
           type: 'Ready',
-          status: 'True',
+          ...readiness(ready),
           lastProbeTime: null,
           lastTransitionTime: t,
         },
         {
           type: 'ContainersReady',
-          status: 'True',
+          ...readiness(ready),
           lastProbeTime: null,
           lastTransitionTime: t,
         },
@@ -364,21 +474,6 @@ export class WorkloadController {
       );
     }
     let current = owned.find(rs => rs.metadata.name === rsName);
-    for (const rs of owned) {
-      if (rs === current) continue;
-      for (const p of this.podsOf(rs))
-        this.store.remove(RT.pod, ns, p.metadata.name);
-      if ((rs.spec as JsonObject).replicas !== 0) {
-        this.store.put(RT.replicaSet, {
-          ...rs,
-          spec: { ...(rs.spec as JsonObject), replicas: 0 },
-          status: {
-            replicas: 0,
-            observedGeneration: rs.metadata.generation ?? 1,
-          },
-        });
-      }
-    }
     const tmeta = (template.metadata ?? {}) as JsonObject;
     const podLabels = {
       ...((tmeta.labels ?? {}) as Record<string, string>),
@@ -419,78 +514,121 @@ export class WorkloadController {
         when,
       );
       current = this.store.put(RT.replicaSet, rs);
+    } else if ((current.spec as JsonObject).replicas !== replicas) {
+      current = this.store.put(RT.replicaSet, {
+        ...current,
+        spec: { ...(current.spec as JsonObject), replicas },
+      });
     }
     const pods = this.podsOf(current);
+    let failure: JsonObject | undefined;
     for (let i = pods.length; i < replicas; i++) {
-      this.createPod(
-        current,
-        'ReplicaSet',
-        (current.spec as JsonObject).template as JsonObject,
-        {},
-        { kind: 'Deployment', name: deployment.metadata.name },
-        this.options.nodes[
-          (i + this.options.nodes.length) % this.options.nodes.length
-        ],
-        when,
-      );
+      try {
+        this.createPod(
+          current,
+          'ReplicaSet',
+          (current.spec as JsonObject).template as JsonObject,
+          {},
+          { kind: 'Deployment', name: deployment.metadata.name },
+          this.options.nodes[
+            (i + this.options.nodes.length) % this.options.nodes.length
+          ],
+          when,
+          created !== undefined,
+        );
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        // As the ReplicaSet controller: the pod never exists, the
+        // ReplicaSet says why.
+        failure = replicaFailure(e.body.message ?? '', ts(when));
+        break;
+      }
     }
     for (const p of pods.slice(replicas))
       this.store.remove(RT.pod, ns, p.metadata.name);
-    const status = {
-      replicas,
-      readyReplicas: replicas,
-      availableReplicas: replicas,
-      fullyLabeledReplicas: replicas,
-      observedGeneration: current.metadata.generation ?? 1,
-    };
-    this.store.put(RT.replicaSet, {
-      ...current,
-      spec: { ...(current.spec as JsonObject), replicas },
-      status,
-    });
+    this.settleRollout(deployment, failure ?? null, when);
+  }
+
+  /**
+   * Moves a rolling update on: once the new ReplicaSet's pods are all
+   * ready, the old ReplicaSets go to zero; until then the old pods keep
+   * serving. Writes the ReplicaSet and Deployment status.
+   * `failure`: null clears it, undefined keeps the ReplicaSet's.
+   */
+  private settleRollout(
+    deployment: KubeObject,
+    failure: JsonObject | null | undefined,
+    when = this.options.now(),
+  ): void {
+    const ns = deployment.metadata.namespace!;
     const fresh = this.store.get(RT.deployment, ns, deployment.metadata.name);
-    if (fresh) {
-      const t = ts(when);
-      this.store.put(RT.deployment, {
-        ...fresh,
-        metadata: {
-          ...fresh.metadata,
-          annotations: {
-            ...metaOf(fresh).annotations,
-            'deployment.kubernetes.io/revision': String(
-              metaOf(current).annotations[
-                'deployment.kubernetes.io/revision'
-              ] ?? revision + 1,
-            ),
-          },
-        },
-        status: {
-          availableReplicas: replicas,
-          readyReplicas: replicas,
-          replicas,
-          updatedReplicas: replicas,
-          observedGeneration: fresh.metadata.generation ?? 1,
-          conditions: [
-            {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-              lastTransitionTime: t,
-              lastUpdateTime: t,
+    if (!fresh) return;
+    const spec = (fresh.spec ?? {}) as JsonObject;
+    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+    const rsName = `${fresh.metadata.name}-${templateHash(
+      (spec.template ?? {}) as JsonObject,
+    )}`;
+    const owned = this.store
+      .list(RT.replicaSet, ns)
+      .filter(rs => ownedBy(rs, fresh.metadata.uid));
+    const current = owned.find(rs => rs.metadata.name === rsName);
+    if (!current) return;
+    const newPods = this.podsOf(current);
+    const kept =
+      failure === undefined ? failureOf(current) : failure ?? undefined;
+    const newReady =
+      newPods.length >= replicas &&
+      newPods.filter(isPodReady).length >= replicas;
+    const oldPods: KubeObject[] = [];
+    for (const rs of owned) {
+      if (rs.metadata.name === rsName) continue;
+      if (newReady) {
+        for (const p of this.podsOf(rs))
+          this.store.remove(RT.pod, ns, p.metadata.name);
+        if ((rs.spec as JsonObject).replicas !== 0 || rs.status === undefined) {
+          this.store.put(RT.replicaSet, {
+            ...rs,
+            spec: { ...(rs.spec as JsonObject), replicas: 0 },
+            status: {
+              replicas: 0,
+              observedGeneration: rs.metadata.generation ?? 1,
             },
-            {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'NewReplicaSetAvailable',
-              message: `ReplicaSet "${rsName}" has successfully progressed.`,
-              lastTransitionTime: t,
-              lastUpdateTime: t,
-            },
-          ],
-        },
-      });
+          });
+        }
+      } else {
+        oldPods.push(...this.podsOf(rs));
+      }
     }
+    const latest = this.store.get(RT.replicaSet, ns, rsName)!;
+    this.store.put(RT.replicaSet, {
+      ...latest,
+      status: replicaSetStatus(latest, newPods, kept),
+    });
+    const t = ts(when);
+    const again = this.store.get(RT.deployment, ns, fresh.metadata.name);
+    if (!again) return;
+    this.store.put(RT.deployment, {
+      ...again,
+      metadata: {
+        ...again.metadata,
+        annotations: {
+          ...metaOf(again).annotations,
+          'deployment.kubernetes.io/revision': String(
+            metaOf(latest).annotations['deployment.kubernetes.io/revision'] ??
+              '1',
+          ),
+        },
+      },
+      status: deploymentStatus({
+        deployment: again,
+        replicas,
+        newRsName: rsName,
+        newPods,
+        oldPods,
+        failure: kept,
+        at: t,
+      }),
+    });
   }
 
   /** Sets the status of a seeded Deployment whose pods came with the seed. */
@@ -547,17 +685,23 @@ export class WorkloadController {
     for (const node of this.options.nodes) {
       if (existing.some(p => (p.spec as JsonObject)?.nodeName === node))
         continue;
-      this.createPod(
-        ds,
-        'DaemonSet',
-        template,
-        { 'controller-revision-hash': hash, 'pod-template-generation': '1' },
-        { kind: 'DaemonSet', name: ds.metadata.name },
-        node,
-        when,
-      );
+      try {
+        this.createPod(
+          ds,
+          'DaemonSet',
+          template,
+          { 'controller-revision-hash': hash, 'pod-template-generation': '1' },
+          { kind: 'DaemonSet', name: ds.metadata.name },
+          node,
+          when,
+          created !== undefined,
+        );
+      } catch (e) {
+        // A refused pod never exists; the DaemonSet just counts fewer.
+        if (!(e instanceof StatusError)) throw e;
+      }
     }
-    const n = this.options.nodes.length;
+    const n = this.podsOf(ds).length;
     const fresh = this.store.get(
       RT.daemonSet,
       ds.metadata.namespace,
@@ -568,7 +712,7 @@ export class WorkloadController {
         ...fresh,
         status: {
           currentNumberScheduled: n,
-          desiredNumberScheduled: n,
+          desiredNumberScheduled: this.options.nodes.length,
           numberAvailable: n,
           numberMisscheduled: 0,
           numberReady: n,

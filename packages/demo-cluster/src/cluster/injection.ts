@@ -32,6 +32,11 @@ export interface MeshInstall {
     revision: string;
     /** The sidecar image tag hub, e.g. docker.io/istio. */
     hub: string;
+    /**
+     * Whether istio-cni runs: the injector then adds istio-validation;
+     * without it, istio-init, which needs NET_ADMIN and NET_RAW.
+     */
+    cni: boolean;
   };
 }
 
@@ -330,7 +335,7 @@ export function injectIstioSidecar(
   annotations['prometheus.io/port'] = '15020';
   annotations['prometheus.io/scrape'] = 'true';
   annotations['sidecar.istio.io/status'] = JSON.stringify({
-    initContainers: ['istio-validation'],
+    initContainers: [install.cni ? 'istio-validation' : 'istio-init'],
     containers: ['istio-proxy'],
     volumes: [
       'workload-socket',
@@ -350,7 +355,7 @@ export function injectIstioSidecar(
     ? [...spec.initContainers]
     : [];
   init.push({
-    name: 'istio-validation',
+    name: install.cni ? 'istio-validation' : 'istio-init',
     image: `${install.hub}/proxyv2:${install.version}`,
     args: [
       'istio-iptables',
@@ -371,17 +376,27 @@ export function injectIstioSidecar(
       '-d',
       '15090,15021,15020',
       '--log_output_level=default:info',
-      '--run-validation',
-      '--skip-rule-apply',
+      ...(install.cni ? ['--run-validation', '--skip-rule-apply'] : []),
     ],
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      readOnlyRootFilesystem: true,
-      runAsGroup: 1337,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-    },
+    securityContext: install.cni
+      ? {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+          runAsGroup: 1337,
+          runAsNonRoot: true,
+          runAsUser: 1337,
+        }
+      : {
+          // What istio-init needs to write the pod's iptables rules.
+          allowPrivilegeEscalation: false,
+          capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+          privileged: false,
+          readOnlyRootFilesystem: false,
+          runAsGroup: 0,
+          runAsNonRoot: false,
+          runAsUser: 0,
+        },
   });
   spec.initContainers = init;
   containers.push({

@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { fieldPaths, toFieldsV1 } from '../k8s/managedFields';
 import { isObject, JsonObject } from '../k8s/patch';
 
 /** The seed directory shipped with the package. */
@@ -48,4 +49,33 @@ export function readSeed(dir: string): JsonObject[] {
     }
   }
   return out;
+}
+
+/**
+ * Gives a seeded object the managedFields its installer would have left:
+ * charts' objects (label `app.kubernetes.io/managed-by: Helm`) owned by
+ * manager `helm`, others by `kubectl-client-side-apply`, both owning every
+ * field they wrote (seeded pods and ReplicaSets: the controller manager).
+ * A seed that lists managedFields keeps its own.
+ */
+export function withSeedManagedFields(
+  obj: JsonObject,
+  helmOperation: 'Update' | 'Apply',
+): JsonObject {
+  const meta = isObject(obj.metadata) ? obj.metadata : {};
+  if (meta.managedFields !== undefined) return obj;
+  const labels = isObject(meta.labels) ? meta.labels : {};
+  const helm = labels['app.kubernetes.io/managed-by'] === 'Helm';
+  const controllerMade = obj.kind === 'Pod' || obj.kind === 'ReplicaSet';
+  let manager = helm ? 'helm' : 'kubectl-client-side-apply';
+  if (controllerMade) manager = 'kube-controller-manager';
+  const entry: JsonObject = {
+    manager,
+    operation: helm ? helmOperation : 'Update',
+    apiVersion: String(obj.apiVersion ?? ''),
+    time: String(meta.creationTimestamp ?? '2025-09-30T13:29:40Z'),
+    fieldsType: 'FieldsV1',
+    fieldsV1: toFieldsV1(fieldPaths(obj)),
+  };
+  return { ...obj, metadata: { ...meta, managedFields: [entry] } };
 }

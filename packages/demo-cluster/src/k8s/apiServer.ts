@@ -28,13 +28,11 @@ import {
   PatchError,
   strategicMerge,
 } from './patch';
-import {
-  apiVersionOf,
-  findResource,
-  RESOURCE_TYPES,
-  RESOURCE_VERBS,
-  ResourceType,
-} from './resources';
+import { admit, AdmissionPlugin } from './admission';
+import { Pager } from './paging';
+import { apiVersionOf, findResource, ResourceType } from './resources';
+import { forbidden, rbacAllows, RbacPolicy, ResourceAttributes } from './rbac';
+import { resourceAttributesOf } from './requestInfo';
 import {
   matchesFields,
   matchesLabels,
@@ -43,14 +41,56 @@ import {
   SelectorError,
 } from './selectors';
 import { deletedStatus, Errors, StatusError } from './status';
+import { ServedApis } from './servedApis';
+import { serveWatch, WatchHub } from './watch';
 import { KubeObject, metaOf, ObjectStore } from './store';
 import { validateObject } from './validation';
+
+/** The user any token not named in RBAC mode acts as: allowed everything. */
+export const DEMO_ADMIN_USER = 'demo-admin';
+
+/** RBAC mode: tokens whose requests the policy authorizes. */
+export interface RbacOptions {
+  policy: RbacPolicy;
+  /**
+   * Token → user name, e.g. `system:serviceaccount:meshlens:meshlens`.
+   * Other tokens keep acting as DEMO_ADMIN_USER, so the demo keeps working.
+   */
+  users: Record<string, string>;
+}
+
+/** One request the server received, as its request log records it. */
+export interface RequestRecord {
+  method: string;
+  /** The Kubernetes verb (get, list, watch, create, update, patch, delete), `get` for discovery. */
+  verb: string;
+  /** The URL path, without the query. */
+  path: string;
+  query: string;
+  user: string;
+  /** Set for resource requests. */
+  apiGroup?: string;
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  code: number;
+}
 
 /** Options of the demo API server. */
 export interface ApiServerOptions {
   store: ObjectStore;
   /** Returns the current time; tests may pin it. */
   now?: () => Date;
+  /** The types and CRD versions served (default: every one the demo knows). */
+  servedApis?: ServedApis;
+  /** Validating admission plugins run on every write, in order. */
+  admission?: AdmissionPlugin[];
+  /** Enforce RBAC for some tokens (off by default). */
+  rbac?: RbacOptions;
+  /** Called once per request after its answer was sent. */
+  onRequest?: (record: RequestRecord) => void;
+  /** Continue tokens and their expiry (default: a Pager over the store). */
+  pager?: Pager;
 }
 
 const PATCH_TYPES = [
@@ -67,6 +107,7 @@ const BUILT_IN_GROUPS = new Set([
   'autoscaling',
   'batch',
   'networking.k8s.io',
+  'coordination.k8s.io',
 ]);
 
 /** The /version answer: a Kubernetes 1.33 server. */
@@ -127,46 +168,6 @@ function parseJsonBody(text: string): unknown {
   }
 }
 
-/** The discovery documents of the served groups. */
-function groupList() {
-  const groups = new Map<string, string[]>();
-  for (const r of RESOURCE_TYPES) {
-    if (!r.group) continue;
-    const vs = groups.get(r.group) ?? [];
-    for (const v of r.versions) if (!vs.includes(v)) vs.push(v);
-    groups.set(r.group, vs);
-  }
-  return [...groups.entries()].map(([name, versions]) => ({
-    name,
-    versions: versions.map(v => ({ groupVersion: `${name}/${v}`, version: v })),
-    preferredVersion: {
-      groupVersion: `${name}/${versions[0]}`,
-      version: versions[0],
-    },
-  }));
-}
-
-function resourceList(group: string, version: string) {
-  const resources = RESOURCE_TYPES.filter(
-    r => r.group === group && r.versions.includes(version),
-  ).map(r => ({
-    name: r.plural,
-    singularName: r.singular,
-    namespaced: r.namespaced,
-    kind: r.kind,
-    verbs: RESOURCE_VERBS,
-    ...(r.shortNames ? { shortNames: r.shortNames } : {}),
-  }));
-  return resources.length === 0
-    ? undefined
-    : {
-        kind: 'APIResourceList',
-        apiVersion: 'v1',
-        groupVersion: apiVersionOf(group, version),
-        resources,
-      };
-}
-
 /**
  * Creates the request handler of one demo cluster's API server: a subset of
  * the Kubernetes REST API over an in-memory store.
@@ -174,6 +175,15 @@ function resourceList(group: string, version: string) {
 export function createApiHandler(options: ApiServerOptions) {
   const { store } = options;
   const now = options.now ?? (() => new Date());
+  const served = options.servedApis ?? new ServedApis();
+  const admission = options.admission ?? [];
+  const hub = new WatchHub(store);
+  const pager =
+    options.pager ??
+    new Pager(
+      () => Number(store.resourceVersion),
+      () => now().getTime(),
+    );
 
   const toVersion = (obj: KubeObject, route: Route): KubeObject => ({
     ...obj,
@@ -201,54 +211,55 @@ export function createApiHandler(options: ApiServerOptions) {
       rest = rest.slice(2);
     }
     if (rest.length < 1 || rest.length > 2) return undefined;
-    const resource = findResource(group, version, rest[0]);
+    const resource = served.find(group, version, rest[0]);
     if (!resource) return undefined;
     if (namespace !== undefined && !resource.namespaced) return undefined;
     return { group, version, resource, namespace, name: rest[1] };
   }
 
-  function list(route: Route, query: URLSearchParams) {
-    const r = route.resource;
-    let labelReqs;
-    let fieldReqs;
+  /** The label and field selectors of a list or watch, as one predicate. */
+  function selectorOf(
+    route: Route,
+    query: URLSearchParams,
+  ): (o: KubeObject) => boolean {
     try {
-      labelReqs = parseLabelSelector(query.get('labelSelector') ?? '');
-      fieldReqs = parseFieldSelector(
+      const labelReqs = parseLabelSelector(query.get('labelSelector') ?? '');
+      const fieldReqs = parseFieldSelector(
         query.get('fieldSelector') ?? '',
         apiVersionOf(route.group, route.version),
       );
+      return o =>
+        matchesLabels(labelReqs, o.metadata.labels) &&
+        matchesFields(fieldReqs, o.metadata);
     } catch (e) {
       if (e instanceof SelectorError) throw Errors.badRequest(e.message);
       throw e;
     }
+  }
+
+  function list(route: Route, query: URLSearchParams) {
+    const r = route.resource;
+    const matches = selectorOf(route, query);
     const builtIn = BUILT_IN_GROUPS.has(r.group);
-    let items = store
-      .list(r, route.namespace)
-      .filter(o => matchesLabels(labelReqs, o.metadata.labels))
-      .filter(o => matchesFields(fieldReqs, o.metadata))
-      .map(o => {
-        const v = toVersion(o, route);
-        if (!builtIn) return v;
-        const { apiVersion: _a, kind: _k, ...rest } = v;
-        return rest;
-      });
-    const metadata: JsonObject = { resourceVersion: store.resourceVersion };
-    const limit = Number(query.get('limit') ?? '0');
-    const offset = query.get('continue')
-      ? Number(Buffer.from(query.get('continue')!, 'base64').toString('utf8'))
-      : 0;
-    if (!Number.isFinite(offset) || offset < 0) {
+    const matching = store.list(r, route.namespace).filter(matches);
+    const limitText = query.get('limit') ?? '0';
+    const limit = Number(limitText);
+    if (!/^\d+$/.test(limitText)) {
       throw Errors.badRequest(
-        'continue key is not valid: invalid continue token',
+        `limit: Invalid value: "${limitText}": must be a non-negative integer`,
       );
     }
-    items = items.slice(offset);
-    if (limit > 0 && items.length > limit) {
-      metadata.continue = Buffer.from(String(offset + limit)).toString(
-        'base64',
-      );
-      metadata.remainingItemCount = items.length - limit;
-      items = items.slice(0, limit);
+    const page = pager.page(matching, limit, query.get('continue'));
+    const items = page.items.map(o => {
+      const v = toVersion(o, route);
+      if (!builtIn) return v;
+      const { apiVersion: _a, kind: _k, ...rest } = v;
+      return rest;
+    });
+    const metadata: JsonObject = { resourceVersion: page.resourceVersion! };
+    if (page.continue) {
+      metadata.continue = page.continue;
+      metadata.remainingItemCount = page.remainingItemCount!;
     }
     return {
       kind: `${r.kind}List`,
@@ -319,6 +330,16 @@ export function createApiHandler(options: ApiServerOptions) {
         after.metadata.generation = (before.metadata.generation as number) + 1;
       }
     }
+    admit(admission, {
+      operation: before ? 'UPDATE' : 'CREATE',
+      resource: r,
+      namespace: route.namespace,
+      name: metaOf(after).name ?? '',
+      object: after,
+      oldObject: before,
+      dryRun: opts.dryRun,
+      store,
+    });
     if (opts.manager && !opts.applied) {
       recordUpdate(
         before,
@@ -604,15 +625,72 @@ export function createApiHandler(options: ApiServerOptions) {
     }
   }
 
-  function remove(route: Route, query: URLSearchParams): [number, unknown] {
+  /** Reads DeleteOptions from the body: preconditions, and dryRun there too. */
+  async function deleteOptions(
+    req: http.IncomingMessage,
+  ): Promise<{ uid?: string; resourceVersion?: string; dryRun: string[] }> {
+    const text = await readBody(req);
+    if (!text.trim()) return { dryRun: [] };
+    const body = parseJsonBody(text);
+    if (!isObject(body))
+      throw Errors.badRequest('DeleteOptions must be an object');
+    const pre = isObject(body.preconditions) ? body.preconditions : {};
+    return {
+      uid: typeof pre.uid === 'string' ? pre.uid : undefined,
+      resourceVersion:
+        typeof pre.resourceVersion === 'string'
+          ? pre.resourceVersion
+          : undefined,
+      dryRun: Array.isArray(body.dryRun) ? body.dryRun.map(String) : [],
+    };
+  }
+
+  async function remove(
+    req: http.IncomingMessage,
+    route: Route,
+    query: URLSearchParams,
+  ): Promise<[number, unknown]> {
     const r = route.resource;
     if (!route.name)
       throw Errors.methodNotAllowed(
         'deletecollection is not supported by the demo cluster',
       );
+    const preconditions = await deleteOptions(req);
+    for (const v of preconditions.dryRun) query.append('dryRun', v);
     const dryRun = parseDryRun(query);
     const live = store.get(r, route.namespace, route.name);
     if (!live) throw Errors.notFound(r, route.name);
+    if (
+      preconditions.uid !== undefined &&
+      preconditions.uid !== live.metadata.uid
+    ) {
+      throw Errors.preconditionUid(
+        r,
+        route.name,
+        preconditions.uid,
+        live.metadata.uid,
+      );
+    }
+    if (
+      preconditions.resourceVersion !== undefined &&
+      preconditions.resourceVersion !== live.metadata.resourceVersion
+    ) {
+      throw Errors.preconditionResourceVersion(
+        r,
+        route.name,
+        preconditions.resourceVersion,
+        live.metadata.resourceVersion,
+      );
+    }
+    admit(admission, {
+      operation: 'DELETE',
+      resource: r,
+      namespace: route.namespace,
+      name: route.name,
+      oldObject: live,
+      dryRun,
+      store,
+    });
     const ts = timestamp(now());
     if (dryRun) {
       return [
@@ -668,17 +746,55 @@ export function createApiHandler(options: ApiServerOptions) {
     return [200, deletedStatus(r, route.name, live.metadata.uid)];
   }
 
+  function watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: Route,
+    query: URLSearchParams,
+  ): void {
+    const selector = selectorOf(route, query);
+    const name = route.name;
+    serveWatch(req, res, hub, {
+      resource: route.resource,
+      namespace: route.namespace,
+      // A watch on one object's path is a watch on that name.
+      matches: name ? o => o.metadata.name === name && selector(o) : selector,
+      query,
+      toVersion: o => toVersion(o, route),
+    });
+  }
+
+  /** The user a request's bearer token authenticates as. */
+  function authenticate(req: http.IncomingMessage): string {
+    const auth = req.headers.authorization;
+    const token = /^Bearer\s+(\S+)/i.exec(auth ?? '')?.[1];
+    if (!token) throw Errors.unauthorized();
+    return options.rbac?.users[token] ?? DEMO_ADMIN_USER;
+  }
+
+  function authorize(
+    user: string,
+    attributes: ResourceAttributes | undefined,
+  ): void {
+    // Discovery and /version are everyone's, as system:discovery grants.
+    if (!options.rbac || user === DEMO_ADMIN_USER || !attributes) return;
+    if (!rbacAllows(options.rbac.policy, user, attributes)) {
+      throw forbidden(user, attributes);
+    }
+  }
+
   async function handle(
     req: http.IncomingMessage,
     res: http.ServerResponse,
+    record: Partial<RequestRecord>,
   ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const auth = req.headers.authorization;
-    if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
-      throw Errors.unauthorized();
-    }
     const segments = url.pathname.split('/').filter(s => s !== '');
     const method = req.method ?? 'GET';
+    const attributes = resourceAttributesOf(method, segments, url.searchParams);
+    Object.assign(record, attributes ?? { verb: 'get' });
+    record.user = authenticate(req);
+    authorize(record.user, attributes);
 
     if (method === 'GET') {
       const path = url.pathname.replace(/\/$/, '');
@@ -703,11 +819,11 @@ export function createApiHandler(options: ApiServerOptions) {
         return send(res, 200, {
           kind: 'APIGroupList',
           apiVersion: 'v1',
-          groups: groupList(),
+          groups: served.groupList(),
         });
       }
       if (segments[0] === 'apis' && segments.length === 2) {
-        const g = groupList().find(x => x.name === segments[1]);
+        const g = served.groupList().find(x => x.name === segments[1]);
         if (!g) throw Errors.noResource();
         return send(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g });
       }
@@ -716,7 +832,10 @@ export function createApiHandler(options: ApiServerOptions) {
         (segments[0] === 'apis' && segments.length === 3)
       ) {
         const group = segments[0] === 'api' ? '' : segments[1];
-        const resources = resourceList(group, segments[segments.length - 1]);
+        const resources = served.resourceList(
+          group,
+          segments[segments.length - 1],
+        );
         if (!resources) throw Errors.noResource();
         return send(res, 200, resources);
       }
@@ -729,9 +848,7 @@ export function createApiHandler(options: ApiServerOptions) {
     switch (method) {
       case 'GET': {
         if (query.get('watch') === 'true' || query.get('watch') === '1') {
-          throw Errors.methodNotAllowed(
-            'watch is not supported by the Meshlens demo cluster',
-          );
+          return watch(req, res, route, query);
         }
         if (!route.name) return send(res, 200, list(route, query));
         const obj = store.get(route.resource, route.namespace, route.name);
@@ -755,7 +872,7 @@ export function createApiHandler(options: ApiServerOptions) {
         return send(res, code, body);
       }
       case 'DELETE': {
-        const [code, body] = remove(route, query);
+        const [code, body] = await remove(req, route, query);
         return send(res, code, body);
       }
       default:
@@ -766,7 +883,24 @@ export function createApiHandler(options: ApiServerOptions) {
   }
 
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res).catch(e => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record: Partial<RequestRecord> = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      user: '',
+    };
+    if (options.onRequest) {
+      const onRequest = options.onRequest;
+      res.on('finish', () =>
+        onRequest({
+          ...record,
+          verb: record.verb ?? 'get',
+          code: res.statusCode,
+        } as RequestRecord),
+      );
+    }
+    handle(req, res, record).catch(e => {
       if (e instanceof StatusError) {
         send(res, e.body.code, e.body);
       } else {
@@ -784,6 +918,8 @@ export function createApiHandler(options: ApiServerOptions) {
 export interface RunningApiServer {
   url: string;
   port: number;
+  /** Expires every continue token issued so far, as an etcd compaction does. */
+  expireContinueTokens(): void;
   close(): Promise<void>;
 }
 
@@ -791,7 +927,14 @@ export interface RunningApiServer {
 export async function startApiServer(
   options: ApiServerOptions & { port: number; host?: string },
 ): Promise<RunningApiServer> {
-  const server = http.createServer(createApiHandler(options));
+  const now = options.now ?? (() => new Date());
+  const pager =
+    options.pager ??
+    new Pager(
+      () => Number(options.store.resourceVersion),
+      () => now().getTime(),
+    );
+  const server = http.createServer(createApiHandler({ ...options, pager }));
   server.keepAliveTimeout = 5000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -805,6 +948,7 @@ export async function startApiServer(
   return {
     url: `http://${host}:${port}`,
     port,
+    expireContinueTokens: () => pager.compact(),
     close: () =>
       new Promise<void>(resolve => {
         server.close(() => resolve());

@@ -41,6 +41,8 @@ export interface ManagedFieldsEntry {
 /** A field another manager owns with a different value. */
 export interface FieldConflict {
   manager: string;
+  /** Conflict messages name an Update manager's apiVersion, not an Apply manager's. */
+  operation: 'Apply' | 'Update';
   apiVersion: string;
   field: string;
 }
@@ -241,6 +243,7 @@ export function serverSideApply(
       if (!deepEqual(valueAt(live ?? {}, p), valueAt(applied, p))) {
         conflicts.push({
           manager: e.manager,
+          operation: e.operation,
           apiVersion: e.apiVersion,
           field: describePath(p),
         });

@@ -184,7 +184,12 @@ describe('server-side apply', () => {
       now,
     );
     expect(third.conflicts).toEqual([
-      { manager: 'one', apiVersion: 'v1', field: '.data.b' },
+      {
+        manager: 'one',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        field: '.data.b',
+      },
     ]);
   });
 });

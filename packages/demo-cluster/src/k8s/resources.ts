@@ -25,9 +25,22 @@ export interface ResourceType {
   kind: string;
   namespaced: boolean;
   shortNames?: string[];
+  /**
+   * Served by a CustomResourceDefinition rather than built in: a cluster
+   * serves it only when its CRD set includes it.
+   */
+  crd?: boolean;
 }
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'] as const;
+const VERBS = [
+  'create',
+  'delete',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+] as const;
 
 /** Every resource type the demo API server knows about. */
 export const RESOURCE_TYPES: ResourceType[] = [
@@ -185,6 +198,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespaced: true,
     shortNames: ['netpol'],
   },
+  // coordination.k8s.io/v1: the locks controllers and onboarding take
+  {
+    group: 'coordination.k8s.io',
+    versions: ['v1'],
+    plural: 'leases',
+    singular: 'lease',
+    kind: 'Lease',
+    namespaced: true,
+  },
   // Linkerd
   {
     group: 'policy.linkerd.io',
@@ -193,6 +215,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'server',
     kind: 'Server',
     namespaced: true,
+    crd: true,
     shortNames: ['srv'],
   },
   {
@@ -202,6 +225,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'authorizationpolicy',
     kind: 'AuthorizationPolicy',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'policy.linkerd.io',
@@ -210,6 +234,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'meshtlsauthentication',
     kind: 'MeshTLSAuthentication',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'policy.linkerd.io',
@@ -218,6 +243,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'httproute',
     kind: 'HTTPRoute',
     namespaced: true,
+    crd: true,
   },
   {
     group: 'linkerd.io',
@@ -226,6 +252,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'serviceprofile',
     kind: 'ServiceProfile',
     namespaced: true,
+    crd: true,
     shortNames: ['sp'],
   },
   // Istio
@@ -236,6 +263,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'peerauthentication',
     kind: 'PeerAuthentication',
     namespaced: true,
+    crd: true,
     shortNames: ['pa'],
   },
   {
@@ -245,6 +273,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'authorizationpolicy',
     kind: 'AuthorizationPolicy',
     namespaced: true,
+    crd: true,
     shortNames: ['ap'],
   },
   {
@@ -254,6 +283,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'destinationrule',
     kind: 'DestinationRule',
     namespaced: true,
+    crd: true,
     shortNames: ['dr'],
   },
   {
@@ -263,6 +293,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'virtualservice',
     kind: 'VirtualService',
     namespaced: true,
+    crd: true,
     shortNames: ['vs'],
   },
   // Gateway API
@@ -273,6 +304,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'gateway',
     kind: 'Gateway',
     namespaced: true,
+    crd: true,
     shortNames: ['gtw'],
   },
   {
@@ -282,6 +314,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'httproute',
     kind: 'HTTPRoute',
     namespaced: true,
+    crd: true,
   },
   // Cilium
   {
@@ -291,6 +324,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'ciliumnetworkpolicy',
     kind: 'CiliumNetworkPolicy',
     namespaced: true,
+    crd: true,
     shortNames: ['cnp', 'ciliumnp'],
   },
   // cert-manager
@@ -301,11 +335,12 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'certificate',
     kind: 'Certificate',
     namespaced: true,
+    crd: true,
     shortNames: ['cert', 'certs'],
   },
 ];
 
-/** The verbs every demo resource supports (no watch). */
+/** The verbs every demo resource supports. */
 export const RESOURCE_VERBS: string[] = [...VERBS];
 
 /** Key identifying a resource type independently of its version. */

@@ -78,6 +78,32 @@ function groupDetail(r: ResourceType): { group?: string } {
 
 export const Errors = {
   unauthorized: () => failure(401, 'Unauthorized', 'Unauthorized'),
+  forbidden: (message: string, details: StatusBody['details']) =>
+    failure(403, 'Forbidden', message, details),
+  expired: (message: string) => failure(410, 'Expired', message),
+  preconditionUid: (r: ResourceType, name: string, want: string, got: string) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        r,
+      )} "${name}": Precondition failed: UID in precondition: ${want}, UID in object meta: ${got}`,
+      { name, ...groupDetail(r), kind: r.plural },
+    ),
+  preconditionResourceVersion: (
+    r: ResourceType,
+    name: string,
+    want: string,
+    got: string,
+  ) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        r,
+      )} "${name}": Precondition failed: ResourceVersion in precondition: ${want}, ResourceVersion in meta: ${got}`,
+      { name, ...groupDetail(r), kind: r.plural },
+    ),
   notFound: (r: ResourceType, name: string) =>
     failure(404, 'NotFound', `${qualifiedResource(r)} "${name}" not found`, {
       name,
@@ -113,11 +139,22 @@ export const Errors = {
       { name, ...groupDetail(r), kind: r.plural },
     ),
   applyConflict: (
-    conflicts: Array<{ manager: string; apiVersion: string; field: string }>,
+    conflicts: Array<{
+      manager: string;
+      operation: 'Apply' | 'Update';
+      apiVersion: string;
+      field: string;
+    }>,
   ) => {
+    // As apiserver's fieldmanager prints a manager: an applier by name
+    // only, an updater with the apiVersion it wrote.
+    const managerOf = (c: (typeof conflicts)[number]) =>
+      c.operation === 'Update'
+        ? `"${c.manager}" using ${c.apiVersion}`
+        : `"${c.manager}"`;
     const causes = conflicts.map(c => ({
       reason: 'FieldManagerConflict',
-      message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+      message: `conflict with ${managerOf(c)}`,
       field: c.field,
     }));
     let message: string;
@@ -125,21 +162,20 @@ export const Errors = {
       message = `Apply failed with 1 conflict: ${causes[0].message}: ${causes[0].field}`;
     } else {
       const byManager = new Map<string, string[]>();
-      for (const c of causes) {
-        const list = byManager.get(c.message) ?? [];
+      for (const c of conflicts) {
+        const list = byManager.get(managerOf(c)) ?? [];
         list.push(c.field);
-        byManager.set(c.message, list);
+        byManager.set(managerOf(c), list);
       }
-      message = `Apply failed with ${conflicts.length} conflicts: ${[
-        ...byManager.entries(),
-      ]
-        .map(
-          ([m, fields]) =>
-            `${m.replace('conflict with', 'conflicts with')}:\n${fields
-              .map(f => `- ${f}`)
-              .join('\n')}`,
-        )
-        .join('\n')}`;
+      const lines = [...byManager.keys()]
+        .sort()
+        .flatMap(m => [
+          `conflicts with ${m}`,
+          ...byManager.get(m)!.map(f => `- ${f}`),
+        ]);
+      message = `Apply failed with ${conflicts.length} conflicts: ${lines.join(
+        '\n',
+      )}`;
     }
     return failure(409, 'Conflict', message, { causes });
   },

@@ -78,6 +78,8 @@ export class ObjectStore {
   >();
   private revision = 1000;
   private readonly listeners: Array<(e: StoreEvent) => void> = [];
+  private readonly pending: StoreEvent[] = [];
+  private emitting = false;
 
   /** The current cluster-wide resourceVersion. */
   get resourceVersion(): string {
@@ -153,7 +155,7 @@ export class ObjectStore {
       ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(
         r.kind,
       ) ||
-      r.group.includes('.')
+      (r.group.includes('.') && r.group !== 'coordination.k8s.io')
     ) {
       m.generation = 1;
     }
@@ -197,7 +199,10 @@ export class ObjectStore {
     objects.delete(name);
     if (objects.size === 0) this.bucket(r).delete(ns);
     this.revision += 1;
-    this.emit({ type: 'DELETED', resource: r, object: deepClone(previous) });
+    // A delete event carries the revision of the delete, as etcd's does.
+    const deleted = deepClone(previous);
+    deleted.metadata.resourceVersion = String(this.revision);
+    this.emit({ type: 'DELETED', resource: r, object: deleted });
     return deepClone(previous);
   }
 
@@ -232,8 +237,23 @@ export class ObjectStore {
     return out;
   }
 
+  /**
+   * Delivers events in revision order: a write a listener makes while
+   * handling an event is delivered after that event reached every listener
+   * (before the outermost write returns), so watchers see revisions rise.
+   */
   private emit(e: StoreEvent): void {
-    for (const l of this.listeners) l(e);
+    this.pending.push(e);
+    if (this.emitting) return;
+    this.emitting = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        for (const l of this.listeners) l(next);
+      }
+    } finally {
+      this.emitting = false;
+      this.pending.length = 0;
+    }
   }
 }
 

@@ -133,6 +133,25 @@ export function validateObject(r: ResourceType, obj: JsonObject): FieldError[] {
       })),
     );
   }
+  if (r.kind === 'Lease' && isObject(obj.spec)) {
+    // As coordination/validation words it.
+    for (const field of ['leaseDurationSeconds', 'leaseTransitions']) {
+      const v = obj.spec[field];
+      if (v === undefined) continue;
+      const min = field === 'leaseDurationSeconds' ? 1 : 0;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+        errors.push({
+          field: `spec.${field}`,
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(v)}: ${
+            min === 1
+              ? 'must be greater than 0'
+              : 'must be greater than or equal to 0'
+          }`,
+        });
+      }
+    }
+  }
   if (r.kind === 'Deployment' && isObject(obj.spec)) {
     const replicas = obj.spec.replicas;
     if (typeof replicas === 'number' && replicas < 0) {
