@@ -109,6 +109,7 @@ async function startMesh(options: {
   permissions?: 'allow' | 'deny';
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
+  timeoutMs?: number;
   delayMs?: number;
   timeline?: Array<'request' | 'response'>;
 }) {
@@ -154,6 +155,7 @@ async function startMesh(options: {
             { name: 'cloud', prometheus: { url: PROM.cloud } },
           ],
           cacheTtlSeconds: options.cacheTtlSeconds ?? 0,
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         },
       },
     }),
@@ -490,6 +492,84 @@ describe('mesh backend', () => {
       e => e.entityRef === 'component:default/orders',
     )!;
     expect(orders.mesh).toBe('istio');
+  });
+
+  describe('turns what a real API server answers under stress into errors, never a 500', () => {
+    async function statusWith(
+      fault: (cluster: FakeCluster) => void,
+      timeoutMs?: number,
+    ) {
+      const f = await demoFixture();
+      fault(f.clusters.homelab);
+      const { http } = await startMesh({
+        fixture: f,
+        log: new UpstreamLog(),
+        timeoutMs,
+      });
+      const started = Date.now();
+      const res = await request(http).get(entityPath('shipping'));
+      const elapsedMs = Date.now() - started;
+      expect(res.status).toBe(200);
+      validate('/v1/entities/{kind}/{namespace}/{name}', 200, res.body);
+      const body = res.body as EntityMeshStatus;
+      const cloud = body.clusters.find(c => c.cluster === 'cloud')!;
+      const homelab = body.clusters.find(c => c.cluster === 'homelab')!;
+      // The healthy cluster is untouched by the other's fault.
+      expect(cloud).toMatchObject({ mesh: 'istio', errors: [] });
+      return { homelab, elapsedMs };
+    }
+
+    it('403 on pods (a token without the right)', async () => {
+      const { homelab } = await statusWith(c => c.forbid(/\/pods$/));
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/forbidden/i),
+        }),
+      ]);
+    });
+
+    it('429 on every request (API priority and fairness)', async () => {
+      const { homelab } = await statusWith(c => c.throttle(/./, 1));
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/too many requests/i),
+        }),
+      ]);
+    });
+
+    it('a cluster that never answers, within the configured timeout', async () => {
+      const { homelab, elapsedMs } = await statusWith(c => c.hang(), 300);
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/timed out/),
+        }),
+      ]);
+      expect(elapsedMs).toBeGreaterThanOrEqual(300);
+      expect(elapsedMs).toBeLessThan(5_000);
+    });
+
+    it('the overview with one cluster forbidden', async () => {
+      const f = await demoFixture();
+      f.clusters.homelab.forbid();
+      const { http } = await startMesh({ fixture: f, log: new UpstreamLog() });
+      const res = await request(http).get('/api/mesh/v1/overview');
+      expect(res.status).toBe(200);
+      validate('/v1/overview', 200, res.body);
+      const overview = res.body as MeshOverview;
+      const storefront = overview.entities.find(
+        e => e.entityRef === 'component:default/storefront',
+      )!;
+      expect(storefront.errors).toEqual([
+        expect.objectContaining({ cluster: 'homelab', source: 'kubernetes' }),
+      ]);
+      const orders = overview.entities.find(
+        e => e.entityRef === 'component:default/orders',
+      )!;
+      expect(orders).toMatchObject({ mesh: 'istio', errors: [] });
+    });
   });
 
   it('batches: the number of upstream requests does not grow with the workloads of a namespace', async () => {
