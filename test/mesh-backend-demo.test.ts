@@ -27,7 +27,7 @@ import {
   meshStatusServiceRef,
 } from '@meshlens/plugin-mesh-node';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
-import { TRAFFIC_PLAN } from '../packages/demo-cluster/src/traffic/plan';
+import { assertNearPlan, planned } from './support/trafficPlan';
 import meshPlugin, {
   meshStatusServiceFactory,
 } from '../plugins/mesh-backend/src';
@@ -42,68 +42,6 @@ const ROOT = join(__dirname, '..');
 const DEMO_MESH_CONFIG = parse(
   readFileSync(join(ROOT, 'app-config.yaml'), 'utf8'),
 ).mesh as { window: string; timeoutMs: number; cacheTtlSeconds: number };
-
-/** What the traffic plan sends to and from one workload. */
-function planned(cluster: string, namespace: string, deployment: string) {
-  const is = (w: { namespace: string; deployment: string } | undefined) =>
-    w?.namespace === namespace && w.deployment === deployment;
-  const inbound = TRAFFIC_PLAN.filter(
-    e => e.cluster === cluster && is(e.destination),
-  );
-  const outbound = TRAFFIC_PLAN.filter(
-    e => e.cluster === cluster && is(e.source),
-  );
-  const rps = inbound.reduce((n, e) => n + e.requestsPerSecond, 0);
-  const ok = inbound.reduce(
-    (n, e) => n + e.requestsPerSecond * e.successRatio,
-    0,
-  );
-  return {
-    requestsPerSecond: rps,
-    successRate: rps > 0 ? ok / rps : null,
-    callers: inbound.filter(e => e.source),
-    calls: outbound,
-  };
-}
-
-/** Within 5% of the plan (the demo's proxies count with jitter). */
-function assertNearPlan(
-  actual: number | null | undefined,
-  wanted: number | null,
-  what: string,
-) {
-  if (wanted === null) {
-    assert.equal(actual ?? null, null, `${what}: the plan has no value`);
-    return;
-  }
-  assert.ok(typeof actual === 'number', `${what}: no value, planned ${wanted}`);
-  assert.ok(
-    Math.abs(actual - wanted) <= Math.abs(wanted) * 0.05,
-    `${what}: got ${actual}, planned ${wanted} (within 5%)`,
-  );
-}
-
-function demoEntities(): Entity[] {
-  return parseAllDocuments(
-    readFileSync(join(ROOT, 'examples/entities.yaml'), 'utf8'),
-  ).map(d => d.toJSON() as Entity);
-}
-
-/** Polls until the demo's Prometheus has scraped enough for a 5m window. */
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what} not ready after ${timeoutMs} ms`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
 
 describe('mesh backend on the demo cluster', () => {
   let demo: DemoCluster | undefined;
