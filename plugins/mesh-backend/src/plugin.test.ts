@@ -71,7 +71,8 @@ function recordingFactories(recorded: Recorded) {
       return logger;
     },
   };
-  const store = new Map<string, unknown>();
+  // Like the real stores: values go through JSON, and expire after their TTL.
+  const store = new Map<string, { json: string; expires: number }>();
   return [
     createServiceFactory({
       service: coreServices.rootLogger,
@@ -84,11 +85,17 @@ function recordingFactories(recorded: Recorded) {
       factory: () =>
         ({
           async get(key: string) {
-            return store.get(key) as any;
+            const hit = store.get(key);
+            if (!hit || hit.expires <= Date.now()) return undefined;
+            return JSON.parse(hit.json);
           },
-          async set(key: string, value: unknown) {
-            recorded.cached.push(JSON.stringify(value));
-            store.set(key, value);
+          async set(key: string, value: unknown, opts?: { ttl?: number }) {
+            const json = JSON.stringify(value);
+            recorded.cached.push(json);
+            store.set(key, {
+              json,
+              expires: Date.now() + (opts?.ttl ?? Infinity),
+            });
           },
           async delete(key: string) {
             store.delete(key);
@@ -455,7 +462,20 @@ describe('mesh backend', () => {
       fixture,
       log: new UpstreamLog(),
       prometheusDown: true,
+      cacheTtlSeconds: 60,
     });
+    // Every route twice: the second answer comes from the cache.
+    for (const path of [
+      entityPath('storefront'),
+      entityPath('storefront', '/timeseries'),
+      '/api/mesh/v1/overview',
+      '/api/mesh/v1/certificates',
+    ]) {
+      const first = await request(http).get(path);
+      const second = await request(http).get(path);
+      expect([path, first.status, second.status]).toEqual([path, 200, 200]);
+      expect(second.body).toEqual(first.body);
+    }
     const c = (await getEntity(http, 'storefront')).clusters[0];
     expect(c.mesh).toBe('linkerd');
     expect(c.workloads[0]).toMatchObject({
