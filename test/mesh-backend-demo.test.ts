@@ -43,6 +43,28 @@ const DEMO_MESH_CONFIG = parse(
   readFileSync(join(ROOT, 'app-config.yaml'), 'utf8'),
 ).mesh as { window: string; timeoutMs: number; cacheTtlSeconds: number };
 
+function demoEntities(): Entity[] {
+  return parseAllDocuments(
+    readFileSync(join(ROOT, 'examples/entities.yaml'), 'utf8'),
+  ).map(d => d.toJSON() as Entity);
+}
+
+/** Polls until the demo's Prometheus has scraped enough for a 5m window. */
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what} not ready after ${timeoutMs} ms`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
 describe('mesh backend on the demo cluster', () => {
   let demo: DemoCluster | undefined;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
