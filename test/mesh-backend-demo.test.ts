@@ -8,21 +8,40 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type {
   ClusterMeshStatus,
   EntityMeshStatus,
+  EntityMeshTimeseries,
+  MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
+import {
+  MeshStatusService,
+  meshStatusServiceRef,
+} from '@meshlens/plugin-mesh-node';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
+import { assertNearPlan, planned } from './support/trafficPlan';
 import meshPlugin, {
   meshStatusServiceFactory,
 } from '../plugins/mesh-backend/src';
+import {
+  MeshCollatorFactory,
+  MeshIndexableDocument,
+} from '../plugins/search-backend-module-mesh/src';
 
 const ROOT = join(__dirname, '..');
+
+/** The demo's own mesh settings (window, timeout, cache TTL), as `make start` runs them. */
+const DEMO_MESH_CONFIG = parse(
+  readFileSync(join(ROOT, 'app-config.yaml'), 'utf8'),
+).mesh as { window: string; timeoutMs: number; cacheTtlSeconds: number };
 
 function demoEntities(): Entity[] {
   return parseAllDocuments(
@@ -50,6 +69,7 @@ describe('mesh backend on the demo cluster', () => {
   let demo: DemoCluster | undefined;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   let baseUrl: string;
+  let searchStatus: MeshStatusService | undefined;
 
   before(async () => {
     demo = await startDemoCluster({
@@ -60,6 +80,21 @@ describe('mesh backend on the demo cluster', () => {
       features: [
         meshPlugin,
         meshStatusServiceFactory,
+        // The store the demo backend runs (memory, values serialized to
+        // JSON), not a test double that keeps objects by reference.
+        cacheServiceFactory,
+        // The mesh status service as the search collator's plugin gets it.
+        createBackendPlugin({
+          pluginId: 'search',
+          register(env) {
+            env.registerInit({
+              deps: { meshStatus: meshStatusServiceRef },
+              async init({ meshStatus }) {
+                searchStatus = meshStatus;
+              },
+            });
+          },
+        }),
         import('@backstage/plugin-kubernetes-backend'),
         catalogServiceMock.factory({ entities: demoEntities() }),
         mockServices.rootConfig.factory({
@@ -85,8 +120,9 @@ describe('mesh backend on the demo cluster', () => {
                 name,
                 prometheus: { url: demo!.prometheusUrls![name] },
               })),
-              window: '1m',
-              cacheTtlSeconds: 0,
+              window: DEMO_MESH_CONFIG.window,
+              timeoutMs: DEMO_MESH_CONFIG.timeoutMs,
+              cacheTtlSeconds: DEMO_MESH_CONFIG.cacheTtlSeconds,
             },
           },
         }),
@@ -242,5 +278,290 @@ describe('mesh backend on the demo cluster', () => {
       ['cloud:istio', 'homelab:linkerd'],
     );
     assert.equal(byName['legacy-reports'].mesh, 'none');
+  });
+
+  describe('with the demo cache TTL, every endpoint answers twice with the planned numbers', () => {
+    const ENTITIES = [
+      'storefront',
+      'payments',
+      'shipping',
+      'orders',
+      'inventory',
+      'recommendations',
+      'sensor-gateway',
+    ];
+    /** Twice, the second within the TTL: both 200, both checked. */
+    async function twice<T>(
+      path: string,
+      check: (body: T, call: string) => void,
+    ) {
+      const started = Date.now();
+      for (const call of ['first call', 'second call (cached)']) {
+        const res = await fetch(`${baseUrl}${path}`);
+        assert.equal(
+          res.status,
+          200,
+          `${path}, ${call}: ${await res.clone().text()}`,
+        );
+        check((await res.json()) as T, `${path}, ${call}`);
+      }
+      assert.ok(
+        Date.now() - started < DEMO_MESH_CONFIG.cacheTtlSeconds * 1000,
+        `${path}: the second call came after the TTL`,
+      );
+    }
+
+    before(async () => {
+      assert.ok(DEMO_MESH_CONFIG.cacheTtlSeconds > 0, 'the demo caches');
+      // The demo's history fills the window from the start; wait for the
+      // first scrape of both Prometheus servers all the same.
+      await waitFor(
+        'demo metrics',
+        async () => {
+          const body = await entity('inventory');
+          return body.clusters[0].workloads[0]?.metrics?.requestsPerSecond
+            ? body
+            : undefined;
+        },
+        120_000,
+      );
+    });
+
+    /**
+     * Known product bugs these tests expose; each runs and reports, as a
+     * TODO, until fixed. inventory: the Istio adapter sums reporter
+     * "destination" and "waypoint", so a request that passes the
+     * recommendations waypoint and then inventory's sidecar counts twice
+     * (37 requests/s where the plan sends 28).
+     */
+    const KNOWN: Record<string, string> = {
+      inventory:
+        'Istio inbound counts waypoint-forwarded requests twice (reporter=~"destination|waypoint")',
+    };
+
+    for (const name of ENTITIES) {
+      it(
+        `entity ${name}: requests/s, success rate and edges`,
+        { todo: KNOWN[name] },
+        async () => {
+          await twice<EntityMeshStatus>(
+            `/v1/entities/component/default/${name}`,
+            (body, call) => {
+              for (const c of body.clusters) {
+                assert.deepEqual(c.errors, [], `${call}: errors`);
+                for (const w of c.workloads) {
+                  const where = `${call} ${c.cluster}/${c.namespace}/${w.name}`;
+                  const plan = planned(c.cluster, c.namespace, w.name);
+                  assert.ok(w.metrics, `${where}: no metrics`);
+                  // The demo spreads requests evenly over the pods, and only a
+                  // pod with a proxy counts what it receives.
+                  assertNearPlan(
+                    w.metrics.requestsPerSecond,
+                    (plan.requestsPerSecond * w.meshedPods) / w.pods,
+                    `${where} requests/s`,
+                  );
+                  assertNearPlan(
+                    w.metrics.successRate,
+                    plan.successRate,
+                    `${where} success rate`,
+                  );
+                  for (const e of plan.callers) {
+                    const edge = w.edges.find(
+                      x =>
+                        x.direction === 'inbound' &&
+                        x.peer.namespace === e.source!.namespace &&
+                        x.peer.name === e.source!.deployment,
+                    );
+                    assertNearPlan(
+                      edge?.requestsPerSecond,
+                      e.requestsPerSecond,
+                      `${where} edge from ${e.id}`,
+                    );
+                  }
+                  for (const e of plan.calls) {
+                    const edge = w.edges.find(
+                      x =>
+                        x.direction === 'outbound' &&
+                        x.peer.namespace === e.destination.namespace &&
+                        x.peer.name === e.destination.deployment,
+                    );
+                    assertNearPlan(
+                      edge?.requestsPerSecond,
+                      e.requestsPerSecond,
+                      `${where} edge to ${e.id}`,
+                    );
+                  }
+                }
+              }
+            },
+          );
+        },
+      );
+
+      it(
+        `timeseries ${name}: the latest points at the planned rate`,
+        { todo: KNOWN[name] },
+        async () => {
+          const proxied = new Map<string, number>();
+          for (const c of (await entity(name)).clusters) {
+            for (const w of c.workloads) {
+              proxied.set(
+                `${c.cluster}/${c.namespace}/${w.name}`,
+                w.meshedPods / w.pods,
+              );
+            }
+          }
+          await twice<EntityMeshTimeseries>(
+            `/v1/entities/component/default/${name}/timeseries?range=5m&step=1m`,
+            (body, call) => {
+              assert.deepEqual(body.errors, [], `${call}: errors`);
+              for (const [key, share] of proxied) {
+                const [cluster, namespace, workload] = key.split('/');
+                const plan = planned(cluster, namespace, workload);
+                const series = body.series.find(
+                  x =>
+                    x.cluster === cluster &&
+                    x.namespace === namespace &&
+                    x.workload === workload,
+                );
+                if (plan.requestsPerSecond === 0) {
+                  // Nothing planned: no series, or one of zeros.
+                  for (const p of series?.points ?? []) {
+                    assert.ok(
+                      !p.requestsPerSecond,
+                      `${call} ${key}: ${p.requestsPerSecond} requests/s at ${p.t}, none planned`,
+                    );
+                  }
+                  continue;
+                }
+                assert.ok(series, `${call}: no series for ${key}`);
+                const filled = series.points.filter(
+                  p => p.requestsPerSecond !== null,
+                );
+                assert.ok(
+                  filled.length >= 3,
+                  `${call} ${key}: ${filled.length} points with data`,
+                );
+                for (const p of filled.slice(-3)) {
+                  assertNearPlan(
+                    p.requestsPerSecond,
+                    plan.requestsPerSecond * share,
+                    `${call} ${key} requests/s at ${p.t}`,
+                  );
+                }
+              }
+            },
+          );
+        },
+      );
+    }
+
+    /** The overview rows of some entities, priced with the plan from their own route's workloads. */
+    async function overviewNearPlan(names: string[]) {
+      const wanted = new Map<string, { rps: number; ok: number }>();
+      for (const name of names) {
+        let rps = 0;
+        let ok = 0;
+        for (const c of (await entity(name)).clusters) {
+          for (const w of c.workloads) {
+            const plan = planned(c.cluster, c.namespace, w.name);
+            const seen = (plan.requestsPerSecond * w.meshedPods) / w.pods;
+            rps += seen;
+            ok += seen * (plan.successRate ?? 0);
+          }
+        }
+        wanted.set(name, { rps, ok });
+      }
+      await twice<MeshOverview>('/v1/overview', (body, call) => {
+        for (const name of names) {
+          const row = body.entities.find(
+            e => e.entityRef === `component:default/${name}`,
+          );
+          assert.ok(row, `${call}: no ${name}`);
+          assert.deepEqual(row.errors, [], `${call} ${name}: errors`);
+          const { rps, ok } = wanted.get(name)!;
+          assertNearPlan(
+            row.requestsPerSecond,
+            rps,
+            `${call} ${name} requests/s`,
+          );
+          assertNearPlan(
+            row.successRate,
+            rps > 0 ? ok / rps : null,
+            `${call} ${name} success rate`,
+          );
+        }
+      });
+    }
+
+    it('overview: every entity at its planned rate', () =>
+      overviewNearPlan(ENTITIES.filter(name => !KNOWN[name])));
+
+    for (const name of Object.keys(KNOWN)) {
+      it(`overview: ${name} at its planned rate`, { todo: KNOWN[name] }, () =>
+        overviewNearPlan([name]),
+      );
+    }
+
+    it('certificates: the same chain both times', async () => {
+      let first: MeshCertificates | undefined;
+      await twice<MeshCertificates>('/v1/certificates', (body, call) => {
+        assert.deepEqual(body.errors, [], `${call}: errors`);
+        const issuer = body.certificates.find(
+          c => c.cluster === 'homelab' && c.role === 'issuer',
+        );
+        assert.equal(
+          issuer?.status,
+          'warning',
+          `${call}: the Linkerd issuer expires soon`,
+        );
+        if (first)
+          assert.deepEqual(body.certificates, first.certificates, call);
+        first = body;
+      });
+    });
+
+    it('search: the collator reads every entity twice with the same posture as the entity route', async () => {
+      assert.ok(searchStatus, 'the search plugin got the mesh status service');
+      const collate = async () => {
+        const factory = new MeshCollatorFactory({
+          auth: mockServices.auth(),
+          catalog: new InMemoryCatalogClient({ entities: demoEntities() }),
+          meshStatus: searchStatus!,
+          logger: mockServices.rootLogger(),
+        });
+        const docs: MeshIndexableDocument[] = [];
+        for await (const doc of await factory.getCollator()) docs.push(doc);
+        return docs;
+      };
+      const started = Date.now();
+      const runs = [await collate(), await collate()];
+      assert.ok(Date.now() - started < DEMO_MESH_CONFIG.cacheTtlSeconds * 1000);
+      for (const [i, docs] of runs.entries()) {
+        for (const name of ENTITIES) {
+          const doc = docs.find(
+            d => d.entityRef === `component:default/${name}`,
+          );
+          assert.ok(doc, `run ${i + 1}: no document for ${name}`);
+          const status = await entity(name);
+          assert.equal(
+            doc.mesh,
+            status.clusters[0].mesh,
+            `run ${i + 1} ${name} mesh`,
+          );
+          const pods = status.clusters
+            .flatMap(c => c.workloads)
+            .reduce((n, w) => n + w.pods, 0);
+          const meshed = status.clusters
+            .flatMap(c => c.workloads)
+            .reduce((n, w) => n + w.meshedPods, 0);
+          assertNearPlan(
+            doc.meshedShare,
+            pods ? meshed / pods : null,
+            `run ${i + 1} ${name} meshed share`,
+          );
+        }
+      }
+    });
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../plugins/mesh-backend/src/adapters';
 import { PrometheusClient } from '../plugins/mesh-backend/src/clients/PrometheusClient';
 import { readMetrics } from '../plugins/mesh-backend/src/service/clusterSnapshot';
+import type { Edge } from '@meshlens/plugin-mesh-common';
 
 const STEP = 15;
 const STEPS = 40; // 10 minutes of samples
@@ -34,6 +35,8 @@ interface WorkloadTraffic {
     ok: boolean;
     encrypted: boolean;
     perStep: number;
+    /** The step at which the counter restarts from zero (a pod restart). */
+    resetAt?: number;
   }>;
   /** New observations per step in each latency bucket interval (upper bounds in the mesh's unit). */
   buckets: Array<{ le: number; perStep: number }>;
@@ -66,20 +69,37 @@ function openMetrics(
     bucketLabels: Record<string, string>;
   },
   workloads: WorkloadTraffic[],
+  /** More request series of the family, with all their labels (outbound ones). */
+  extra: Array<{
+    labels: Record<string, string>;
+    perStep: number;
+    resetAt?: number;
+  }> = [],
 ): string {
   const lines: string[] = [`# TYPE ${mesh.requests} counter`];
+  const counter = (l: string, perStep: number, resetAt?: number) => {
+    for (let i = 0; i < STEPS; i++) {
+      // After a reset the counter starts again from zero and has counted
+      // one step's requests by its first sample, so no request is lost.
+      const value =
+        resetAt !== undefined && i >= resetAt
+          ? perStep * (i - resetAt + 1)
+          : 100000 + perStep * i;
+      lines.push(
+        `${mesh.requests}_total${l} ${value} ${end - (STEPS - 1 - i) * STEP}`,
+      );
+    }
+  };
   for (const w of workloads) {
     for (const s of w.series) {
-      const l = label({ ...mesh.base, ...mesh.workloadLabels(w), ...s.labels });
-      for (let i = 0; i < STEPS; i++) {
-        lines.push(
-          `${mesh.requests}_total${l} ${100000 + s.perStep * i} ${
-            end - (STEPS - 1 - i) * STEP
-          }`,
-        );
-      }
+      counter(
+        label({ ...mesh.base, ...mesh.workloadLabels(w), ...s.labels }),
+        s.perStep,
+        s.resetAt,
+      );
     }
   }
+  for (const x of extra) counter(label(x.labels), x.perStep, x.resetAt);
   lines.push(`# TYPE ${mesh.bucket} gauge`);
   for (const w of workloads) {
     const les = [...w.buckets.map(b => b.le), Infinity];
@@ -165,6 +185,7 @@ const linkerdWorkloads: WorkloadTraffic[] = [
         ok: true,
         encrypted: true,
         perStep: 1470,
+        resetAt: 30,
       },
       {
         labels: { classification: 'success', tls: 'no_identity' },
@@ -212,6 +233,73 @@ const linkerdWorkloads: WorkloadTraffic[] = [
   },
 ];
 
+/** A meshed workload whose proxy exports series but serves no request. */
+const linkerdIdle: WorkloadTraffic = {
+  namespace: 'shop',
+  name: 'idle',
+  series: [
+    {
+      labels: { classification: 'success', tls: 'true' },
+      ok: true,
+      encrypted: true,
+      perStep: 0,
+    },
+  ],
+  buckets: [{ le: 10, perStep: 0 }],
+};
+
+/** Calls out of shop (web to cart, web to orders in another namespace) and into it. */
+const linkerdOutbound = [
+  {
+    from: ['shop', 'web'],
+    to: ['shop', 'cart'],
+    cls: 'success',
+    tls: 'true',
+    perStep: 280,
+  },
+  {
+    from: ['shop', 'web'],
+    to: ['shop', 'cart'],
+    cls: 'failure',
+    tls: 'true',
+    perStep: 20,
+    resetAt: 25,
+  },
+  {
+    from: ['shop', 'web'],
+    to: ['payments', 'payments'],
+    cls: 'success',
+    tls: 'no_identity',
+    perStep: 45,
+  },
+  {
+    from: ['edge', 'gateway'],
+    to: ['shop', 'web'],
+    cls: 'success',
+    tls: 'true',
+    perStep: 600,
+  },
+  {
+    from: ['edge', 'gateway'],
+    to: ['shop', 'web'],
+    cls: 'failure',
+    tls: 'true',
+    perStep: 6,
+  },
+].map(e => ({
+  labels: {
+    direction: 'outbound',
+    namespace: e.from[0],
+    deployment: e.from[1],
+    dst_namespace: e.to[0],
+    dst_deployment: e.to[1],
+    classification: e.cls,
+    tls: e.tls,
+  },
+  perStep: e.perStep,
+  resetAt: e.resetAt,
+}));
+
 const istioWorkloads: WorkloadTraffic[] = [
   {
     namespace: 'orders',
@@ -227,6 +315,7 @@ const istioWorkloads: WorkloadTraffic[] = [
         ok: true,
         encrypted: true,
         perStep: 900,
+        resetAt: 33,
       },
       // Istio's dashboards count 4xx as success: only 5xx fail.
       {
@@ -312,11 +401,13 @@ describe('mesh backend golden metrics against a real Prometheus', () => {
   let dir: string;
   let prometheus: ChildProcess | undefined;
   let client: PrometheusClient;
+  let dataEnd: number;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meshlens-prom-'));
     // Data ends now: instant queries see it for the next five minutes.
     const end = Math.floor(Date.now() / 1000) - 1;
+    dataEnd = end;
     const text = [
       openMetrics(
         end,
@@ -327,7 +418,8 @@ describe('mesh backend golden metrics against a real Prometheus', () => {
           workloadLabels: w => ({ namespace: w.namespace, deployment: w.name }),
           bucketLabels: {},
         },
-        linkerdWorkloads,
+        [...linkerdWorkloads, linkerdIdle],
+        linkerdOutbound,
       ),
       openMetrics(
         end,
@@ -463,6 +555,344 @@ describe('mesh backend golden metrics against a real Prometheus', () => {
         } else {
           // Hubble has no per-request mTLS label.
           assert.equal(got.encryptedShare, null);
+        }
+      }
+    });
+  }
+
+  /** One number from the mesh's own query, evaluated by the same Prometheus; NaN when it has no result. */
+  async function own(promql: string): Promise<number> {
+    const samples = await client.query(promql);
+    assert.ok(samples.length <= 1, `${promql} gave ${samples.length} series`);
+    return samples.length ? samples[0].value * 1.02 : NaN;
+  }
+
+  /** The product's value equals the mesh's own: within 1%, null where the mesh's is NaN (0/0). */
+  function assertSame(
+    actual: number | null | undefined,
+    wanted: number,
+    what: string,
+  ) {
+    if (Number.isNaN(wanted)) {
+      assert.equal(actual, null, `${what}: the mesh's own query gives NaN`);
+    } else {
+      assertClose(actual, wanted, what);
+    }
+  }
+
+  /** Every edge the product reports, by direction and peer. */
+  function edgesOf(t: { edges: Edge[] } | undefined) {
+    assert.ok(t, 'no traffic');
+    return new Map(
+      t.edges.map(e => [
+        `${e.direction} ${e.peer.namespace}/${e.peer.name}`,
+        e,
+      ]),
+    );
+  }
+
+  it("Linkerd: outbound and caller edges match linkerd viz's --to and --from queries, across a counter reset", async () => {
+    const result = await readMetrics(
+      client,
+      new LinkerdAdapter(),
+      { namespaces: ['shop'], window: WINDOW },
+      'none',
+    );
+    assert.equal(result.error, undefined);
+    const viz = async (selector: string) => {
+      const sel = `${selector},direction="outbound"`;
+      const total = await own(
+        `sum(increase(response_total{${sel}}[${WINDOW}]))`,
+      );
+      return {
+        requestsPerSecond: total / 300,
+        successRate: await own(
+          `sum(increase(response_total{${sel},classification="success"}[${WINDOW}])) / sum(increase(response_total{${sel}}[${WINDOW}]))`,
+        ),
+        // Grafana's tls="true" against all; viz edges calls it secured.
+        secured:
+          (await own(
+            `sum(increase(response_total{${sel},tls="true"}[${WINDOW}])) / sum(increase(response_total{${sel}}[${WINDOW}]))`,
+          )) === 1,
+      };
+    };
+    const cases = [
+      // --to: web's calls, one destination at a time
+      [
+        'shop/web',
+        'outbound shop/cart',
+        'namespace="shop",deployment="web",dst_namespace="shop",dst_deployment="cart"',
+      ],
+      [
+        'shop/web',
+        'outbound payments/payments',
+        'namespace="shop",deployment="web",dst_namespace="payments",dst_deployment="payments"',
+      ],
+      // --from: the callers of web and of cart
+      [
+        'shop/web',
+        'inbound edge/gateway',
+        'dst_namespace="shop",dst_deployment="web",namespace="edge",deployment="gateway"',
+      ],
+      [
+        'shop/cart',
+        'inbound shop/web',
+        'dst_namespace="shop",dst_deployment="cart",namespace="shop",deployment="web"',
+      ],
+    ];
+    for (const [workload, key, selector] of cases) {
+      const edge = edgesOf(result.traffic!.get(workload)).get(key);
+      assert.ok(edge, `${workload} has no edge ${key}`);
+      const want = await viz(selector);
+      assertSame(
+        edge.requestsPerSecond,
+        want.requestsPerSecond,
+        `${workload} ${key} requests/s`,
+      );
+      assertSame(
+        edge.successRate,
+        want.successRate,
+        `${workload} ${key} success rate`,
+      );
+      assert.equal(edge.mtls, want.secured, `${workload} ${key} mTLS`);
+    }
+    // No edge the mesh does not know: exactly the peers of the data.
+    assert.deepEqual(
+      [...edgesOf(result.traffic!.get('shop/web')).keys()].sort(),
+      [
+        'inbound edge/gateway',
+        'outbound payments/payments',
+        'outbound shop/cart',
+      ],
+    );
+  });
+
+  it('Linkerd: a meshed workload without traffic has 0 requests/s and no success rate or latency, as viz shows it', async () => {
+    const result = await readMetrics(
+      client,
+      new LinkerdAdapter(),
+      { namespaces: ['shop'], window: WINDOW },
+      'none',
+    );
+    const sel = 'namespace="shop",deployment="idle",direction="inbound"';
+    const total = await own(`sum(increase(response_total{${sel}}[${WINDOW}]))`);
+    assert.equal(total, 0, 'the data has series for idle, all flat');
+    const idle = result.traffic!.get('shop/idle');
+    const metrics = idle?.metrics;
+    assert.ok(metrics, 'idle has series, so it has metrics');
+    assertSame(metrics.requestsPerSecond, total / 300, 'idle requests/s');
+    assertSame(
+      metrics.successRate,
+      await own(
+        `sum(increase(response_total{${sel},classification="success"}[${WINDOW}])) / sum(increase(response_total{${sel}}[${WINDOW}]))`,
+      ),
+      'idle success rate',
+    );
+    assertSame(
+      metrics.latencyMs.p95,
+      await own(
+        `histogram_quantile(0.95, sum(irate(response_latency_ms_bucket{${sel}}[${WINDOW}])) by (le))`,
+      ),
+      'idle p95',
+    );
+    assert.deepEqual(idle.edges, []);
+  });
+
+  it("Istio: edges both ways match Kiali's graph queries", async () => {
+    const adapter = new IstioAdapter();
+    const kiali = async (selector: string) => {
+      const sel = `reporter="destination",${selector}`;
+      return {
+        requestsPerSecond: await own(
+          `sum(rate(istio_requests_total{${sel}}[300s]))`,
+        ),
+        // Istio's dashboards: only 5xx fail.
+        successRate: await own(
+          `sum(rate(istio_requests_total{${sel},response_code!~"5.."}[300s])) / sum(rate(istio_requests_total{${sel}}[300s]))`,
+        ),
+        mtls:
+          (await own(
+            `sum(rate(istio_requests_total{${sel},connection_security_policy="mutual_tls"}[300s])) / sum(rate(istio_requests_total{${sel}}[300s]))`,
+          )) === 1,
+      };
+    };
+    const callers = await readMetrics(
+      client,
+      adapter,
+      { namespaces: ['orders'], window: WINDOW },
+      'none',
+    );
+    const calls = await readMetrics(
+      client,
+      adapter,
+      { namespaces: ['shop'], window: WINDOW },
+      'none',
+    );
+    const cases = [
+      [
+        callers,
+        'orders/orders',
+        'inbound shop/web',
+        'destination_workload_namespace="orders",destination_workload="orders",source_workload_namespace="shop",source_workload="web"',
+      ],
+      [
+        callers,
+        'orders/orders',
+        'inbound unknown/unknown',
+        'destination_workload_namespace="orders",destination_workload="orders",source_workload_namespace="unknown",source_workload="unknown"',
+      ],
+      [
+        calls,
+        'shop/web',
+        'outbound orders/orders',
+        'source_workload_namespace="shop",source_workload="web",destination_workload_namespace="orders",destination_workload="orders"',
+      ],
+    ] as const;
+    for (const [result, workload, key, selector] of cases) {
+      const edge = edgesOf(result.traffic!.get(workload)).get(key);
+      assert.ok(edge, `${workload} has no edge ${key}`);
+      const want = await kiali(selector);
+      assertSame(
+        edge.requestsPerSecond,
+        want.requestsPerSecond,
+        `${workload} ${key} requests/s`,
+      );
+      assertSame(
+        edge.successRate,
+        want.successRate,
+        `${workload} ${key} success rate`,
+      );
+      assert.equal(edge.mtls, want.mtls, `${workload} ${key} mTLS`);
+    }
+  });
+
+  it("Cilium: the caller edge matches Hubble's per-source dashboard query", async () => {
+    const result = await readMetrics(
+      client,
+      new CiliumAdapter(),
+      { namespaces: ['sensors'], window: WINDOW },
+      'none',
+    );
+    const edge = edgesOf(result.traffic!.get('sensors/sensor-gateway')).get(
+      'inbound edge/sensor',
+    );
+    assert.ok(edge, 'no edge from edge/sensor');
+    const sel =
+      'destination_namespace="sensors",destination_workload="sensor-gateway",reporter="server",source_namespace="edge",source_workload="sensor"';
+    assertSame(
+      edge.requestsPerSecond,
+      await own(
+        `sum(rate(hubble_http_requests_total{${sel}}[${WINDOW}])) by (source_namespace, source_workload)`,
+      ),
+      'requests/s',
+    );
+    assertSame(
+      edge.successRate,
+      await own(
+        `sum(rate(hubble_http_requests_total{${sel},status!~"5.*"}[${WINDOW}])) by (source_namespace, source_workload) / sum(rate(hubble_http_requests_total{${sel}}[${WINDOW}])) by (source_namespace, source_workload)`,
+      ),
+      'success rate',
+    );
+    // Hubble has no per-request mTLS label.
+    assert.equal(edge.mtls, null);
+  });
+
+  /** The mesh's own dashboard queries for one workload's time series. */
+  const dashboards = [
+    {
+      mesh: 'Linkerd',
+      adapter: new LinkerdAdapter(),
+      namespace: 'shop',
+      workloads: ['web', 'cart', 'idle'],
+      // Linkerd's Grafana deployment dashboard
+      queries: (w: string) => {
+        const sel = `namespace="shop",deployment="${w}",direction="inbound"`;
+        return {
+          rps: `sum(irate(response_total{${sel}}[${WINDOW}]))`,
+          success: `sum(irate(response_total{${sel},classification="success"}[${WINDOW}])) / sum(irate(response_total{${sel}}[${WINDOW}]))`,
+          p95: `histogram_quantile(0.95, sum(irate(response_latency_ms_bucket{${sel}}[${WINDOW}])) by (le))`,
+        };
+      },
+    },
+    {
+      mesh: 'Istio',
+      adapter: new IstioAdapter(),
+      namespace: 'orders',
+      workloads: ['orders'],
+      // Istio's workload dashboard, reporter destination
+      queries: (w: string) => {
+        const sel = `reporter="destination",destination_workload_namespace="orders",destination_workload="${w}"`;
+        return {
+          rps: `sum(rate(istio_requests_total{${sel}}[${WINDOW}]))`,
+          success: `sum(rate(istio_requests_total{${sel},response_code!~"5.."}[${WINDOW}])) / sum(rate(istio_requests_total{${sel}}[${WINDOW}]))`,
+          p95: `histogram_quantile(0.95, sum(rate(istio_request_duration_milliseconds_bucket{${sel}}[${WINDOW}])) by (le))`,
+        };
+      },
+    },
+    {
+      mesh: 'Cilium',
+      adapter: new CiliumAdapter(),
+      namespace: 'sensors',
+      workloads: ['sensor-gateway'],
+      // Cilium's Hubble L7 dashboard, seconds to ms
+      queries: (w: string) => {
+        const sel = `destination_namespace="sensors",destination_workload="${w}",reporter="server"`;
+        return {
+          rps: `sum(rate(hubble_http_requests_total{${sel}}[${WINDOW}]))`,
+          success: `sum(rate(hubble_http_requests_total{${sel},status!~"5.*"}[${WINDOW}])) / sum(rate(hubble_http_requests_total{${sel}}[${WINDOW}]))`,
+          p95: `histogram_quantile(0.95, sum(rate(hubble_http_request_duration_seconds_bucket{${sel}}[${WINDOW}])) by (le)) * 1000`,
+        };
+      },
+    },
+  ];
+
+  for (const d of dashboards) {
+    it(`${d.mesh}: the time series (query_range) match the mesh's own dashboard queries at every point`, async () => {
+      // Five points a minute apart, each with a full window of data behind it.
+      const end = dataEnd;
+      const start = end - 4 * 60;
+      const queries = d.adapter.rangeQueries({
+        namespaces: [d.namespace],
+        window: WINDOW,
+        step: '1m',
+      });
+      const results = Object.fromEntries(
+        await Promise.all(
+          Object.entries(queries).map(
+            async ([id, q]) =>
+              [id, await client.queryRange(q, start, end, 60)] as const,
+          ),
+        ),
+      );
+      const series = d.adapter.readRange(results);
+      for (const w of d.workloads) {
+        const got = series.find(
+          s => s.namespace === d.namespace && s.workload === w,
+        );
+        assert.ok(got, `no series for ${d.namespace}/${w}`);
+        assert.deepEqual(
+          got.points.map(p => p.t),
+          [0, 1, 2, 3, 4].map(i => start + i * 60),
+        );
+        const own = d.queries(w);
+        const wanted: Record<string, Map<number, number>> = {};
+        for (const [id, q] of Object.entries(own)) {
+          const [only] = await client.queryRange(q, start, end, 60);
+          wanted[id] = new Map((only?.values ?? []).map(([t, v]) => [t, v * 1.02]));
+        }
+        for (const p of got.points) {
+          const at = (id: string) => wanted[id].get(p.t) ?? NaN;
+          assertSame(
+            p.requestsPerSecond,
+            at('rps'),
+            `${w} requests/s at ${p.t}`,
+          );
+          assertSame(
+            p.successRate,
+            at('success'),
+            `${w} success rate at ${p.t}`,
+          );
+          assertSame(p.p95Ms, at('p95'), `${w} p95 at ${p.t}`);
         }
       }
     });

@@ -11,11 +11,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
-import {
-  REPO_ROOT,
-  RunningMeshlens,
-  startMeshlens,
-} from '../support/meshlens';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT, RunningMeshlens, startMeshlens } from '../support/meshlens';
+import { assertNearPlan, planned } from '../support/trafficPlan';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
 const CHROMIUM = process.env.MESHLENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -51,10 +50,94 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-/** Numbers of "12.3 req/s" cells, so "non-empty metrics" means a real rate. */
-function requestRates(text: string): number[] {
-  return [...text.matchAll(/(\d+(?:\.\d+)?) req\/s/g)].map(m => Number(m[1]));
+/** The one "12.3 req/s" of a table row. */
+function requestRate(text: string, what: string): number {
+  const rates = [...text.matchAll(/(\d+(?:\.\d+)?) req\/s/g)];
+  assert.equal(rates.length, 1, `${what}: one rate in "${text}"`);
+  return Number(rates[0][1]);
 }
+
+/** The demo's cache TTL, as `make start` runs it. */
+const CACHE_TTL_SECONDS: number = parse(
+  readFileSync(join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+).mesh.cacheTtlSeconds;
+
+/**
+ * Each demo case as examples/entities.yaml describes it, with the exact
+ * label and mTLS mode the tab must show. Rates come from the traffic plan;
+ * `proxied` is the share of the workload's pods with a proxy (only those
+ * count what they receive).
+ */
+const DEMO_TABS: Array<{
+  entity: string;
+  cluster: string;
+  namespace: string;
+  mesh: string;
+  mtls: string;
+  proxied?: number;
+  /** A known product bug this case exposes: its rate check runs as a TODO. */
+  known?: string;
+}> = [
+  {
+    entity: 'storefront',
+    cluster: 'homelab',
+    namespace: 'storefront',
+    mesh: 'Linkerd · sidecar',
+    mtls: 'automatic',
+  },
+  {
+    entity: 'payments',
+    cluster: 'homelab',
+    namespace: 'payments',
+    mesh: 'Linkerd · sidecar',
+    mtls: 'automatic',
+    proxied: 2 / 3,
+  },
+  {
+    entity: 'shipping',
+    cluster: 'homelab',
+    namespace: 'shipping',
+    mesh: 'Linkerd · sidecar',
+    mtls: 'automatic',
+  },
+  {
+    entity: 'shipping',
+    cluster: 'cloud',
+    namespace: 'shipping',
+    mesh: 'Istio · sidecar',
+    mtls: 'permissive',
+  },
+  {
+    entity: 'orders',
+    cluster: 'cloud',
+    namespace: 'orders',
+    mesh: 'Istio · sidecar',
+    mtls: 'strict',
+  },
+  {
+    entity: 'inventory',
+    cluster: 'cloud',
+    namespace: 'inventory',
+    mesh: 'Istio · sidecar',
+    mtls: 'permissive',
+    known:
+      'Istio inbound counts waypoint-forwarded requests twice (reporter=~"destination|waypoint")',
+  },
+  {
+    entity: 'recommendations',
+    cluster: 'cloud',
+    namespace: 'recommendations',
+    mesh: 'Istio · ambient',
+    mtls: 'permissive',
+  },
+  {
+    entity: 'sensor-gateway',
+    cluster: 'homelab',
+    namespace: 'sensors',
+    mesh: 'Cilium · eBPF',
+    mtls: 'strict',
+  },
+];
 
 describe('the Meshlens frontend in the demo app', () => {
   let appUrl = process.env.MESHLENS_APP_URL ?? '';
@@ -125,78 +208,117 @@ describe('the Meshlens frontend in the demo app', () => {
     return section;
   }
 
-  async function assertTab(options: {
-    entity: string;
-    where: string;
-    mesh: RegExp;
-    mtls: RegExp;
-  }) {
-    const section = await openTab(options.entity, options.where);
+  async function assertTab(t: (typeof DEMO_TABS)[number]) {
+    const where = `${t.cluster}/${t.namespace}`;
+    const section = await openTab(t.entity, where);
+    // The cluster header names the mesh and data plane exactly.
     await assert.doesNotReject(
-      section.getByText(options.mesh).first().waitFor({ timeout: 10_000 }),
-      `expected ${options.mesh} on the tab of ${options.entity}`,
+      section
+        .getByText(t.mesh, { exact: true })
+        .first()
+        .waitFor({ timeout: 10_000 }),
+      `expected exactly "${t.mesh}" on the tab of ${t.entity} in ${where}`,
     );
     const workloads = section.getByRole('table', {
-      name: `Workloads in ${options.where}`,
+      name: `Workloads in ${where}`,
     });
-    const row = workloads.getByRole('row', {
-      name: new RegExp(`/${options.entity}\\b`),
-    });
-    await row.first().waitFor({ timeout: 10_000 });
-    const mtlsIcon = row.first().getByRole('img', { name: /^mTLS / });
-    const mtlsName = await mtlsIcon.getAttribute('aria-label');
-    assert.match(mtlsName ?? '', options.mtls, `mTLS of ${options.entity}`);
+    const row = workloads
+      .getByRole('row', { name: new RegExp(`/${t.entity}\\b`) })
+      .first();
+    await row.waitFor({ timeout: 10_000 });
+    assert.equal(
+      await row.getByRole('img', { name: /^mTLS / }).getAttribute('aria-label'),
+      `mTLS ${t.mtls}`,
+      `mTLS mode of ${t.entity} in ${where}`,
+    );
 
-    // Workload rates are inbound (as Linkerd viz and Kiali count them); a
-    // service nobody calls (the demo's orders) has its traffic on its edges.
-    const rowText = (await row.first().textContent()) ?? '';
+    const plan = planned(t.cluster, t.namespace, t.entity);
+    const rowText = (await row.textContent()) ?? '';
     const edges = section.getByRole('table', { name: /^Edges of / });
-    const edgesText = (await edges.textContent()) ?? '';
-    const rates = [...requestRates(rowText), ...requestRates(edgesText)];
-    assert.ok(
-      rates.some(rate => rate > 0),
-      `expected a request rate above 0 for ${options.entity}, workload: ${rowText}, edges: ${edgesText}`,
-    );
-    assert.match(
-      `${rowText} ${edgesText}`,
-      /\d+(\.\d+)?%/,
-      `expected a success rate for ${options.entity}`,
-    );
-    // The one-hop graph names at least one peer with its rate.
-    const graph = section.getByRole('img', { name: /^One-hop traffic graph/ });
-    const graphLabel = (await graph.getAttribute('aria-label')) ?? '';
-    assert.match(graphLabel, /req\/s/, `edges of ${options.entity}`);
-
+    const checkRates = async () => {
+      // Workload rates are inbound, as Linkerd viz and Kiali count them.
+      assertNearPlan(
+        requestRate(rowText, `${t.entity} workload`),
+        plan.requestsPerSecond * (t.proxied ?? 1),
+        `${t.entity} in ${where}: requests/s`,
+      );
+      for (const [direction, list, peerOf] of [
+        [
+          'from (caller)',
+          plan.callers,
+          (e: (typeof plan.calls)[number]) => e.source!,
+        ],
+        [
+          'to (callee)',
+          plan.calls,
+          (e: (typeof plan.calls)[number]) => e.destination,
+        ],
+      ] as const) {
+        for (const e of list) {
+          const peer = peerOf(e);
+          const edgeRow = edges
+            .getByRole('row')
+            .filter({ hasText: direction })
+            .filter({ hasText: `${peer.namespace}/${peer.deployment}` });
+          assert.equal(
+            await edgeRow.count(),
+            1,
+            `${t.entity}: one edge ${direction} ${peer.deployment}`,
+          );
+          assertNearPlan(
+            requestRate((await edgeRow.textContent()) ?? '', e.id),
+            e.requestsPerSecond,
+            `${t.entity}: edge ${e.id}`,
+          );
+        }
+      }
+    };
+    if (t.known) {
+      await checkRates().catch(e =>
+        console.log(`TODO ${t.entity} (${t.known}): ${(e as Error).message}`),
+      );
+    } else {
+      await checkRates();
+    }
+    if (plan.requestsPerSecond > 0) {
+      assert.match(rowText, /\d+(\.\d+)?%/, `a success rate for ${t.entity}`);
+    }
     await page.screenshot({
-      path: join(RESULTS, `mesh-tab-${options.entity}.png`),
+      path: join(RESULTS, `mesh-tab-${t.entity}-${t.cluster}.png`),
       fullPage: true,
     });
   }
 
-  it('shows Linkerd with mTLS and live metrics on the storefront tab', async () => {
-    await assertTab({
-      entity: 'storefront',
-      where: 'homelab/storefront',
-      mesh: /^Linkerd · sidecar$/,
-      mtls: /^mTLS (automatic|strict)$/,
+  for (const t of DEMO_TABS) {
+    it(`shows ${t.entity} in ${t.cluster} as ${t.mesh}, mTLS ${t.mtls}, at the planned rates`, async () => {
+      await assertTab(t);
     });
-  });
+  }
 
-  it('shows Istio with STRICT mTLS and live metrics on the orders tab', async () => {
-    await assertTab({
-      entity: 'orders',
-      where: 'cloud/orders',
-      mesh: /^Istio · sidecar$/,
-      mtls: /^mTLS strict$/,
-    });
-  });
-
-  it('shows Cilium and live metrics on the sensor-gateway tab', async () => {
-    await assertTab({
-      entity: 'sensor-gateway',
-      where: 'homelab/sensors',
-      mesh: /^Cilium · eBPF$/,
-      mtls: /^mTLS (off|automatic|strict|permissive|unknown)$/,
+  it('opens "Mesh my service" from a not-meshed entity with the Component prefilled', async () => {
+    await visit('/catalog/default/component/legacy-reports/mesh');
+    const button = page.getByRole('button', { name: 'Mesh my service' });
+    await button.waitFor({ timeout: DATA_TIMEOUT_MS });
+    await button.click();
+    await page.waitForURL(/\/create\/templates\/default\/mesh-my-service/);
+    const component = page.getByLabel(/^Component/).first();
+    await component.waitFor({ timeout: 30_000 });
+    // The EntityPicker resolves the prefilled ref and shows the entity.
+    await assert.doesNotReject(
+      page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('input')].some(i =>
+            /legacy-reports/.test(i.value),
+          ),
+        undefined,
+        { timeout: 30_000 },
+      ),
+      'the Component field shows legacy-reports',
+    );
+    assert.match(await component.inputValue(), /legacy-reports/);
+    await page.screenshot({
+      path: join(RESULTS, 'mesh-my-service-prefilled.png'),
+      fullPage: true,
     });
   });
 
@@ -227,5 +349,34 @@ describe('the Meshlens frontend in the demo app', () => {
       path: join(RESULTS, 'mesh-fleet.png'),
       fullPage: true,
     });
+
+    // Reloaded within the cache TTL, the page is served from the cache and
+    // must show the same fleet, not an error.
+    const loaded = Date.now();
+    await page.reload();
+    await table.waitFor({ timeout: DATA_TIMEOUT_MS });
+    assert.ok(
+      Date.now() - loaded < CACHE_TTL_SECONDS * 1000,
+      'the reload came within the TTL',
+    );
+    assert.equal(
+      await page.getByText(/^Could not load/).count(),
+      0,
+      'no error panel after the reload',
+    );
+    assert.deepEqual(
+      (await table.getByRole('rowheader').getByRole('link').allTextContents())
+        .map(n => n.trim())
+        .sort(),
+      DEMO_COMPONENTS,
+    );
+    const storefront = table.getByRole('row').filter({
+      has: page.getByRole('link', { name: 'storefront', exact: true }),
+    });
+    assertNearPlan(
+      requestRate((await storefront.textContent()) ?? '', 'storefront row'),
+      planned('homelab', 'storefront', 'storefront').requestsPerSecond,
+      'storefront on the fleet page after the reload',
+    );
   });
 });

@@ -71,7 +71,8 @@ function recordingFactories(recorded: Recorded) {
       return logger;
     },
   };
-  const store = new Map<string, unknown>();
+  // Like the real stores: values go through JSON, and expire after their TTL.
+  const store = new Map<string, { json: string; expires: number }>();
   return [
     createServiceFactory({
       service: coreServices.rootLogger,
@@ -84,11 +85,17 @@ function recordingFactories(recorded: Recorded) {
       factory: () =>
         ({
           async get(key: string) {
-            return store.get(key) as any;
+            const hit = store.get(key);
+            if (!hit || hit.expires <= Date.now()) return undefined;
+            return JSON.parse(hit.json);
           },
-          async set(key: string, value: unknown) {
-            recorded.cached.push(JSON.stringify(value));
-            store.set(key, value);
+          async set(key: string, value: unknown, opts?: { ttl?: number }) {
+            const json = JSON.stringify(value);
+            recorded.cached.push(json);
+            store.set(key, {
+              json,
+              expires: Date.now() + (opts?.ttl ?? Infinity),
+            });
           },
           async delete(key: string) {
             store.delete(key);
@@ -109,6 +116,7 @@ async function startMesh(options: {
   permissions?: 'allow' | 'deny';
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
+  timeoutMs?: number;
   delayMs?: number;
   timeline?: Array<'request' | 'response'>;
 }) {
@@ -154,6 +162,7 @@ async function startMesh(options: {
             { name: 'cloud', prometheus: { url: PROM.cloud } },
           ],
           cacheTtlSeconds: options.cacheTtlSeconds ?? 0,
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         },
       },
     }),
@@ -453,7 +462,20 @@ describe('mesh backend', () => {
       fixture,
       log: new UpstreamLog(),
       prometheusDown: true,
+      cacheTtlSeconds: 60,
     });
+    // Every route twice: the second answer comes from the cache.
+    for (const path of [
+      entityPath('storefront'),
+      entityPath('storefront', '/timeseries'),
+      '/api/mesh/v1/overview',
+      '/api/mesh/v1/certificates',
+    ]) {
+      const first = await request(http).get(path);
+      const second = await request(http).get(path);
+      expect([path, first.status, second.status]).toEqual([path, 200, 200]);
+      expect(second.body).toEqual(first.body);
+    }
     const c = (await getEntity(http, 'storefront')).clusters[0];
     expect(c.mesh).toBe('linkerd');
     expect(c.workloads[0]).toMatchObject({
@@ -490,6 +512,84 @@ describe('mesh backend', () => {
       e => e.entityRef === 'component:default/orders',
     )!;
     expect(orders.mesh).toBe('istio');
+  });
+
+  describe('turns what a real API server answers under stress into errors, never a 500', () => {
+    async function statusWith(
+      fault: (cluster: FakeCluster) => void,
+      timeoutMs?: number,
+    ) {
+      const f = await demoFixture();
+      fault(f.clusters.homelab);
+      const { http } = await startMesh({
+        fixture: f,
+        log: new UpstreamLog(),
+        timeoutMs,
+      });
+      const started = Date.now();
+      const res = await request(http).get(entityPath('shipping'));
+      const elapsedMs = Date.now() - started;
+      expect(res.status).toBe(200);
+      validate('/v1/entities/{kind}/{namespace}/{name}', 200, res.body);
+      const body = res.body as EntityMeshStatus;
+      const cloud = body.clusters.find(c => c.cluster === 'cloud')!;
+      const homelab = body.clusters.find(c => c.cluster === 'homelab')!;
+      // The healthy cluster is untouched by the other's fault.
+      expect(cloud).toMatchObject({ mesh: 'istio', errors: [] });
+      return { homelab, elapsedMs };
+    }
+
+    it('403 on pods (a token without the right)', async () => {
+      const { homelab } = await statusWith(c => c.forbid(/\/pods$/));
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/forbidden/i),
+        }),
+      ]);
+    });
+
+    it('429 on every request (API priority and fairness)', async () => {
+      const { homelab } = await statusWith(c => c.throttle(/./, 1));
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/too many requests/i),
+        }),
+      ]);
+    });
+
+    it('a cluster that never answers, within the configured timeout', async () => {
+      const { homelab, elapsedMs } = await statusWith(c => c.hang(), 300);
+      expect(homelab.errors).toEqual([
+        expect.objectContaining({
+          source: 'kubernetes',
+          message: expect.stringMatching(/timed out/),
+        }),
+      ]);
+      expect(elapsedMs).toBeGreaterThanOrEqual(300);
+      expect(elapsedMs).toBeLessThan(5_000);
+    });
+
+    it('the overview with one cluster forbidden', async () => {
+      const f = await demoFixture();
+      f.clusters.homelab.forbid();
+      const { http } = await startMesh({ fixture: f, log: new UpstreamLog() });
+      const res = await request(http).get('/api/mesh/v1/overview');
+      expect(res.status).toBe(200);
+      validate('/v1/overview', 200, res.body);
+      const overview = res.body as MeshOverview;
+      const storefront = overview.entities.find(
+        e => e.entityRef === 'component:default/storefront',
+      )!;
+      expect(storefront.errors).toEqual([
+        expect.objectContaining({ cluster: 'homelab', source: 'kubernetes' }),
+      ]);
+      const orders = overview.entities.find(
+        e => e.entityRef === 'component:default/orders',
+      )!;
+      expect(orders).toMatchObject({ mesh: 'istio', errors: [] });
+    });
   });
 
   it('batches: the number of upstream requests does not grow with the workloads of a namespace', async () => {

@@ -1,14 +1,97 @@
 import { http, HttpResponse } from 'msw';
 import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { matchesSelector, parseLabelSelector } from '../clients/labelSelector';
+import { SelectorSyntaxError, labelSelectorPredicate } from './fakeSelector';
 
 export const KUBERNETES_BASE = 'http://127.0.0.1:18999/api/kubernetes';
+
+/** What a fake cluster answers: a status and body, or nothing at all. */
+export type FakeAnswer =
+  | { status: number; body: unknown; headers?: Record<string, string> }
+  | 'hang';
+
+/** A Kubernetes `Status` failure body, as the API server sends it. */
+function statusBody(
+  code: number,
+  reason: string,
+  message: string,
+  details = {},
+) {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details,
+    code,
+  };
+}
 
 /** Objects of one fake cluster, addressed as the Kubernetes API does. */
 export class FakeCluster {
   /** key: `${apiPrefix}|${plural}` (apiPrefix `api/v1` or `apis/g/v`) */
   private readonly objects = new Map<string, KubeObject[]>();
+  private readonly faults: Array<{
+    path: RegExp;
+    answer: (path: string) => FakeAnswer;
+  }> = [];
   down = false;
+
+  /**
+   * Answers 403 to matching paths, as the API server does for a token
+   * without the right to read them (RBAC).
+   */
+  forbid(path: RegExp = /./): this {
+    this.faults.push({
+      path,
+      answer: p => ({
+        status: 403,
+        body: statusBody(
+          403,
+          'Forbidden',
+          `${p} is forbidden: User "system:serviceaccount:backstage:backstage" cannot list this resource`,
+        ),
+      }),
+    });
+    return this;
+  }
+
+  /**
+   * Answers 429 with `Retry-After` to matching paths, as API priority and
+   * fairness does when the cluster is overloaded.
+   */
+  throttle(path: RegExp = /./, retryAfterSeconds = 1): this {
+    this.faults.push({
+      path,
+      answer: () => ({
+        status: 429,
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+        body: statusBody(
+          429,
+          'TooManyRequests',
+          'Too many requests, please try again later.',
+          { retryAfterSeconds },
+        ),
+      }),
+    });
+    return this;
+  }
+
+  /**
+   * Never answers matching paths, as a cluster behind a dead link: the
+   * request ends only when the caller gives up.
+   */
+  hang(path: RegExp = /./): this {
+    this.faults.push({ path, answer: () => 'hang' });
+    return this;
+  }
+
+  /** Removes every fault added with forbid, throttle or hang. */
+  heal(): this {
+    this.faults.length = 0;
+    return this;
+  }
 
   add(apiVersion: string, plural: string, object: KubeObject): this {
     const key = `${
@@ -106,11 +189,13 @@ export class FakeCluster {
   }
 
   /** Answers a GET of the Kubernetes API path, like an API server would. */
-  handle(
-    path: string,
-    labelSelector: string | null,
-  ): { status: number; body: unknown } {
-    const notFound = { status: 404, body: { kind: 'Status', code: 404 } };
+  handle(path: string, labelSelector: string | null): FakeAnswer {
+    const fault = this.faults.find(f => f.path.test(path));
+    if (fault) return fault.answer(path);
+    const notFound = {
+      status: 404,
+      body: statusBody(404, 'NotFound', `the server could not find ${path}`),
+    };
     const m = path.match(
       /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?$/,
     );
@@ -133,9 +218,18 @@ export class FakeCluster {
       const found = items.find(o => o.metadata.name === wanted);
       return found ? { status: 200, body: found } : notFound;
     }
-    if (labelSelector) {
-      const selector = parseLabelSelector(labelSelector);
-      items = items.filter(o => matchesSelector(selector, o.metadata.labels));
+    if (labelSelector !== null) {
+      let matches: (labels: Record<string, string> | undefined) => boolean;
+      try {
+        matches = labelSelectorPredicate(labelSelector);
+      } catch (e) {
+        if (!(e instanceof SelectorSyntaxError)) throw e;
+        return {
+          status: 400,
+          body: statusBody(400, 'BadRequest', e.message),
+        };
+      }
+      items = items.filter(o => matches(o.metadata.labels));
     }
     return { status: 200, body: { kind: 'List', items } };
   }
@@ -340,6 +434,13 @@ export function fakePrometheusAnswer(query: string, traffic: FakeTraffic[]) {
   return out;
 }
 
+/** A response that never comes: settles only when the client aborts. */
+function untilAborted(request: Request): Promise<Response> {
+  return new Promise(resolve => {
+    request.signal.addEventListener('abort', () => resolve(Response.error()));
+  });
+}
+
 /** msw handlers for the Kubernetes backend (clusters and proxy) and one Prometheus per cluster. */
 export function upstreamHandlers(options: {
   clusters: Record<string, FakeCluster>;
@@ -429,11 +530,12 @@ export function upstreamHandlers(options: {
         { status: 502 },
       );
     }
-    const { status, body } = cluster.handle(
-      path,
-      url.searchParams.get('labelSelector'),
-    );
-    return HttpResponse.json(body as any, { status });
+    const reply = cluster.handle(path, url.searchParams.get('labelSelector'));
+    if (reply === 'hang') return untilAborted(request);
+    return HttpResponse.json(reply.body as any, {
+      status: reply.status,
+      headers: reply.headers,
+    });
   }
 
   function instant(

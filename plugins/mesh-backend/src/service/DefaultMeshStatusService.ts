@@ -516,9 +516,9 @@ export class DefaultMeshStatusService
   ): Promise<{
     generatedAt: string;
     entities: OverviewEntity[];
-    perCluster: Map<
-      string,
-      Array<{ entityRef: string; status: ClusterMeshStatus }>
+    /** Entries, not a Map: the result is cached, and cache stores keep JSON. */
+    perCluster: Array<
+      [string, Array<{ entityRef: string; status: ClusterMeshStatus }>]
     >;
   }> {
     const catalogEntities = this.kubernetesEntities(credentials);
@@ -597,7 +597,11 @@ export class DefaultMeshStatusService
       }
       return summarizeEntity(entity, entityRef, statuses);
     });
-    return { generatedAt: new Date().toISOString(), entities: out, perCluster };
+    return {
+      generatedAt: new Date().toISOString(),
+      entities: out,
+      perCluster: [...perCluster],
+    };
   }
 
   /** The overview's statuses of every entity in one cluster, by entity ref. */

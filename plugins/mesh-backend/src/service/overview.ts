@@ -84,9 +84,8 @@ function emptyTotals(): OverviewTotals {
  */
 export function totalsOf(
   entities: OverviewEntity[],
-  perCluster: Map<
-    string,
-    Array<{ entityRef: string; status: ClusterMeshStatus }>
+  perCluster: Array<
+    [string, Array<{ entityRef: string; status: ClusterMeshStatus }>]
   >,
 ): Pick<
   import('@meshlens/plugin-mesh-common').MeshOverview,

@@ -7,9 +7,15 @@ import {
 export const MESH_MY_SERVICE_TEMPLATE_PATH =
   '/create/templates/default/mesh-my-service';
 
-/** Link to the template with the entity prefilled (the scaffolder reads `formData`). */
+/**
+ * Link to the template with the entity prefilled: the scaffolder reads
+ * `formData`, whose keys are the template's parameter names, here its
+ * Component field `entityRef`.
+ */
 export function meshMyServiceLink(entityRef: CompoundEntityRef): string {
-  const formData = JSON.stringify({ entity: stringifyEntityRef(entityRef) });
+  const formData = JSON.stringify({
+    entityRef: stringifyEntityRef(entityRef),
+  });
   return `${MESH_MY_SERVICE_TEMPLATE_PATH}?formData=${encodeURIComponent(
     formData,
   )}`;

@@ -14,6 +14,10 @@ import {
   mockMeshApi,
   renderWithMesh,
 } from '../../__testUtils__/render';
+import {
+  meshMyServiceTemplate,
+  prefilledFormData,
+} from '../../__testUtils__/meshMyServiceTemplate';
 import { EntityMeshCard } from './EntityMeshCard';
 
 async function renderCard(status: EntityMeshStatus) {
@@ -105,19 +109,21 @@ describe('EntityMeshCard', () => {
     );
   });
 
-  it('offers the template for an unmeshed entity', async () => {
+  it('offers the template for an unmeshed entity, with it prefilled', async () => {
     await renderCard(notMeshedStatus);
     expect(
       await screen.findByText(/Not in any service mesh/),
     ).toBeInTheDocument();
-    expect(
-      screen.getByRole('link', { name: 'Mesh my service' }),
-    ).toHaveAttribute(
-      'href',
-      expect.stringContaining(
-        '/create/templates/default/mesh-my-service?formData=',
-      ),
+    const href = screen
+      .getByRole('link', { name: 'Mesh my service' })
+      .getAttribute('href')!;
+    const template = meshMyServiceTemplate();
+    expect(new URL(href, 'http://localhost').pathname).toBe(
+      `/create/templates/default/${template.name}`,
     );
+    expect(prefilledFormData(href)).toEqual({
+      [template.componentField]: 'component:default/legacy-reports',
+    });
   });
 
   it('does not call a service meshed when none of its pods has a proxy', async () => {

@@ -18,6 +18,10 @@ import {
   mockMeshApi,
   renderWithMesh,
 } from '../../__testUtils__/render';
+import {
+  meshMyServiceTemplate,
+  prefilledFormData,
+} from '../../__testUtils__/meshMyServiceTemplate';
 import { EntityMeshContent } from './EntityMeshContent';
 import { formatRps } from '../../lib/format';
 import { EntityMeshStatus } from '@meshlens/plugin-mesh-common';
@@ -323,10 +327,13 @@ describe('EntityMeshContent', () => {
     ).toBeInTheDocument();
     // A link styled as a button: MUI gives it role=button, it keeps its href.
     const link = screen.getByRole('button', { name: 'Mesh my service' });
-    const href = new URL(link.getAttribute('href')!, 'http://localhost');
-    expect(href.pathname).toBe('/create/templates/default/mesh-my-service');
-    expect(JSON.parse(href.searchParams.get('formData')!)).toEqual({
-      entity: 'component:default/legacy-reports',
+    const href = link.getAttribute('href')!;
+    const template = meshMyServiceTemplate();
+    expect(new URL(href, 'http://localhost').pathname).toBe(
+      `/create/templates/default/${template.name}`,
+    );
+    expect(prefilledFormData(href)).toEqual({
+      [template.componentField]: 'component:default/legacy-reports',
     });
     expect(
       screen.queryByRole('table', { name: /^Workloads/ }),
