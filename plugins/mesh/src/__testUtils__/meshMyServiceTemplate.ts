@@ -12,7 +12,10 @@ export function meshMyServiceTemplate(): {
 } {
   const template = parse(
     readFileSync(
-      resolve(__dirname, '../../../../templates/mesh-my-service/template.yaml'),
+      resolve(
+        __dirname,
+        '../../../scaffolder-backend-module-mesh/templates/mesh-my-service/template.yaml',
+      ),
       'utf8',
     ),
   );
