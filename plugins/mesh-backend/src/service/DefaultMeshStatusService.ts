@@ -62,7 +62,7 @@ import {
   readKubeSnapshot,
 } from './clusterSnapshot';
 import { EntityTarget, entityTarget } from './entityTargets';
-import { summarizeEntity, totalsOf } from './overview';
+import { ClusterRows, summarizeEntity, totalsOf } from './overview';
 import { SingleFlightCache } from './SingleFlightCache';
 import { TopologyHints } from './TopologyHints';
 import { ClusterRead, ClusterReads } from './ClusterReads';
@@ -516,10 +516,7 @@ export class DefaultMeshStatusService
   ): Promise<{
     generatedAt: string;
     entities: OverviewEntity[];
-    perCluster: Map<
-      string,
-      Array<{ entityRef: string; status: ClusterMeshStatus }>
-    >;
+    perCluster: ClusterRows[];
   }> {
     const catalogEntities = this.kubernetesEntities(credentials);
     catalogEntities.catch(() => undefined);
@@ -564,16 +561,13 @@ export class DefaultMeshStatusService
         };
       }),
     );
-    const perCluster = new Map<
-      string,
-      Array<{ entityRef: string; status: ClusterMeshStatus }>
-    >();
+    const perCluster: ClusterRows[] = [];
     clusters.forEach((cluster, i) => {
       if (!byCluster[i].reachable) return;
       const rows = [...byCluster[i].rows].flatMap(([entityRef, statuses]) =>
         statuses.map(status => ({ entityRef, status })),
       );
-      if (rows.length) perCluster.set(cluster, rows);
+      if (rows.length) perCluster.push({ cluster, rows });
     });
     const out = (await targets).map(({ entity, entityRef, target }) => {
       const statuses: ClusterMeshStatus[] = [];
