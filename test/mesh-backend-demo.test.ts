@@ -18,9 +18,7 @@ import type {
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
-import meshPlugin, {
-  meshStatusServiceFactory,
-} from '../plugins/mesh-backend/src';
+import meshPlugin from '../plugins/mesh-backend/src';
 
 const ROOT = join(__dirname, '..');
 
@@ -59,7 +57,6 @@ describe('mesh backend on the demo cluster', () => {
     backend = await startTestBackend({
       features: [
         meshPlugin,
-        meshStatusServiceFactory,
         import('@backstage/plugin-kubernetes-backend'),
         catalogServiceMock.factory({ entities: demoEntities() }),
         mockServices.rootConfig.factory({

@@ -32,10 +32,7 @@ import { LoggedRequest } from './benchCluster';
 import { benchLayout } from './layout';
 import { defaultMeshAdapters } from '../src/adapters';
 import { readMeshConfig } from '../src/config';
-import {
-  DefaultMeshStatusService,
-  MeshAdapterRegistry,
-} from '../src/service/DefaultMeshStatusService';
+import { DefaultMeshStatusService } from '../src/service/DefaultMeshStatusService';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 5000);
 const BIG_WORKLOADS = Number(process.env.BENCH_WORKLOADS ?? 200);
@@ -233,10 +230,11 @@ async function main() {
     const emptyCache = () =>
       CacheManager.fromConfig(new ConfigReader({})).forPlugin('mesh');
     let cache = emptyCache();
+    const adapters = defaultMeshAdapters();
     const makeService = () =>
       new DefaultMeshStatusService({
         config,
-        registry: new MeshAdapterRegistry(defaultMeshAdapters()),
+        adapters: () => adapters,
         catalog: catalog as any,
         auth: {
           getPluginRequestToken: async () => ({ token: 'bench' }),

@@ -20,7 +20,6 @@ import {
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { meshPlugin } from './plugin';
-import { meshStatusServiceFactory } from './service/serviceFactory';
 import {
   DemoFixture,
   component,
@@ -144,7 +143,6 @@ async function startMesh(options: {
   const recorded = options.recorded ?? { logs: [], cached: [] };
   const features: any[] = [
     meshPlugin,
-    meshStatusServiceFactory,
     catalogServiceMock.factory({
       entities: options.entities ?? fixture.entities,
     }),
