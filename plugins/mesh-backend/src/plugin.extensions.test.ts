@@ -45,13 +45,9 @@ function moduleAdding(id: string, add: (ep: any) => void) {
   });
 }
 
-async function adaptersSeenByAnotherPlugin(features: any[]): Promise<string[]> {
-  const resolved = resolveAdapters as jest.MockedFunction<
-    typeof resolveAdapters
-  >;
-  resolved.mockClear();
+/** Another plugin, and the status service it is given. */
+function probePlugin() {
   let status: MeshStatusService | undefined;
-  // Another plugin's status service: the mesh plugin's own, in-process.
   const probe = createBackendPlugin({
     pluginId: 'probe',
     register(reg) {
@@ -63,6 +59,16 @@ async function adaptersSeenByAnotherPlugin(features: any[]): Promise<string[]> {
       });
     },
   });
+  return { probe, status: () => status! };
+}
+
+async function adaptersSeenByAnotherPlugin(features: any[]): Promise<string[]> {
+  const resolved = resolveAdapters as jest.MockedFunction<
+    typeof resolveAdapters
+  >;
+  resolved.mockClear();
+  // Another plugin's status service: the mesh plugin's own, in-process.
+  const { probe, status: statusOf } = probePlugin();
   await startTestBackend({
     features: [
       meshPlugin,
@@ -75,7 +81,7 @@ async function adaptersSeenByAnotherPlugin(features: any[]): Promise<string[]> {
   });
   // The other plugin is served by the one implementation, with no entity.
   await expect(
-    status!.getOverview({ credentials: mockCredentials.service() }),
+    statusOf().getOverview({ credentials: mockCredentials.service() }),
   ).resolves.toMatchObject({ entities: [] });
   expect(resolved).toHaveBeenCalledTimes(1);
   const adapters = resolved.mock.results[0].value as MeshAdapter[];
@@ -121,18 +127,7 @@ describe('meshAdaptersExtensionPoint', () => {
 
 describe('meshStatusServiceFactory (in-process)', () => {
   it('fails with the line to add when the backend has no mesh plugin', async () => {
-    let status: MeshStatusService | undefined;
-    const probe = createBackendPlugin({
-      pluginId: 'probe',
-      register(reg) {
-        reg.registerInit({
-          deps: { status: meshStatusServiceRef },
-          async init(deps) {
-            status = deps.status;
-          },
-        });
-      },
-    });
+    const { probe, status: statusOf } = probePlugin();
     await startTestBackend({
       features: [
         meshStatusServiceFactory,
@@ -141,7 +136,7 @@ describe('meshStatusServiceFactory (in-process)', () => {
       ],
     });
     await expect(
-      status!.getCertificates({ credentials: mockCredentials.service() }),
+      statusOf().getCertificates({ credentials: mockCredentials.service() }),
     ).rejects.toThrow(
       "add backend.add(import('@meshlens/plugin-mesh-backend'))",
     );
@@ -150,18 +145,7 @@ describe('meshStatusServiceFactory (in-process)', () => {
 
 describe('meshStatusServiceRef (default)', () => {
   it('calls the mesh plugin over HTTP with the caller credentials', async () => {
-    let status: MeshStatusService | undefined;
-    const probe = createBackendPlugin({
-      pluginId: 'probe',
-      register(reg) {
-        reg.registerInit({
-          deps: { status: meshStatusServiceRef },
-          async init(deps) {
-            status = deps.status;
-          },
-        });
-      },
-    });
+    const { probe, status: statusOf } = probePlugin();
     await startTestBackend({
       features: [
         meshPlugin,
@@ -170,18 +154,18 @@ describe('meshStatusServiceRef (default)', () => {
         probe,
       ],
     });
-    expect(status).toBeInstanceOf(MeshStatusClient);
+    expect(statusOf()).toBeInstanceOf(MeshStatusClient);
     await expect(
-      status!.getOverview({ credentials: mockCredentials.service() }),
+      statusOf().getOverview({ credentials: mockCredentials.service() }),
     ).resolves.toMatchObject({ entities: [], window: '5m' });
     // An unknown entity is the mesh plugin's 404, as a ResponseError.
     await expect(
-      status!.getEntityStatus('component:default/nope', {
+      statusOf().getEntityStatus('component:default/nope', {
         credentials: mockCredentials.user(),
       }),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 404 });
     await expect(
-      status!.getEntityStatus('component:default/nope', {
+      statusOf().getEntityStatus('component:default/nope', {
         credentials: mockCredentials.user(),
         window: 'soon',
       }),

@@ -6,19 +6,12 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  MESH_SUMMARY_ENTITY_FIELDS,
   hasKubernetesAnnotations,
 } from '@meshlens/plugin-mesh-common';
 import { canonicalEntityRef } from './requestInput';
 
-/** The fields the overview reads, so the catalog does not send whole entities. */
-const ENTITY_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
-  'metadata.annotations',
-  'spec.owner',
-];
+const ENTITY_FIELDS = MESH_SUMMARY_ENTITY_FIELDS;
 const PAGE_SIZE = 1000;
 
 /** One entity the caller may read, or a NotFoundError. */
