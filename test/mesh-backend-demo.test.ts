@@ -18,7 +18,11 @@ import type {
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
+import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import meshPlugin from '../plugins/mesh-backend/src';
+import searchModuleMeshCollator, {
+  type MeshIndexableDocument,
+} from '../plugins/search-backend-module-mesh/src';
 
 const ROOT = join(__dirname, '..');
 
@@ -48,6 +52,14 @@ describe('mesh backend on the demo cluster', () => {
   let demo: DemoCluster | undefined;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   let baseUrl: string;
+  // The search collator, registered as the search plugin would.
+  const searchIndex = {
+    collators: [] as Array<{ factory: { getCollator(): Promise<any> } }>,
+    addCollator(c: any) {
+      this.collators.push(c);
+    },
+    addDecorator() {},
+  };
 
   before(async () => {
     demo = await startDemoCluster({
@@ -55,8 +67,12 @@ describe('mesh backend on the demo cluster', () => {
       prometheus: { scrapeIntervalSeconds: 1 },
     });
     backend = await startTestBackend({
+      extensionPoints: [[searchIndexRegistryExtensionPoint, searchIndex]],
       features: [
         meshPlugin,
+        // Reads the mesh plugin through meshStatusServiceRef's default: HTTP.
+        searchModuleMeshCollator,
+        mockServices.scheduler.factory(),
         import('@backstage/plugin-kubernetes-backend'),
         catalogServiceMock.factory({ entities: demoEntities() }),
         mockServices.rootConfig.factory({
@@ -239,5 +255,30 @@ describe('mesh backend on the demo cluster', () => {
       ['cloud:istio', 'homelab:linkerd'],
     );
     assert.equal(byName['legacy-reports'].mesh, 'none');
+  });
+
+  it('indexes the demo through the search collator, over HTTP to the mesh plugin', async () => {
+    assert.equal(searchIndex.collators.length, 1);
+    const documents: MeshIndexableDocument[] = [];
+    for await (const d of await searchIndex.collators[0].factory.getCollator()) {
+      documents.push(d);
+    }
+    const byName = Object.fromEntries(
+      documents.map(d => [d.entityRef, `${d.mesh}/${d.dataPlane}`]),
+    );
+    assert.deepEqual(
+      {
+        storefront: byName['component:default/storefront'],
+        recommendations: byName['component:default/recommendations'],
+        'sensor-gateway': byName['component:default/sensor-gateway'],
+        'legacy-reports': byName['component:default/legacy-reports'],
+      },
+      {
+        storefront: 'linkerd/sidecar',
+        recommendations: 'istio/ambient',
+        'sensor-gateway': 'cilium/ebpf',
+        'legacy-reports': 'none/none',
+      },
+    );
   });
 });
