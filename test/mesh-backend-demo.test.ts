@@ -28,9 +28,7 @@ import {
 } from '@meshlens/plugin-mesh-node';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
 import { assertNearPlan, planned } from './support/trafficPlan';
-import meshPlugin, {
-  meshStatusServiceFactory,
-} from '../plugins/mesh-backend/src';
+import meshPlugin from '../plugins/mesh-backend/src';
 import {
   MeshCollatorFactory,
   MeshIndexableDocument,
@@ -79,11 +77,11 @@ describe('mesh backend on the demo cluster', () => {
     backend = await startTestBackend({
       features: [
         meshPlugin,
-        meshStatusServiceFactory,
         // The store the demo backend runs (memory, values serialized to
         // JSON), not a test double that keeps objects by reference.
         cacheServiceFactory,
-        // The mesh status service as the search collator's plugin gets it.
+        // The mesh status service as the search collator's plugin gets it:
+        // meshStatusServiceRef's default, over HTTP to the mesh plugin.
         createBackendPlugin({
           pluginId: 'search',
           register(env) {

@@ -26,9 +26,7 @@ import scaffolderModuleMesh, {
   createMeshNamespaceOnboardAction,
   HttpKubernetesApi,
 } from '../plugins/scaffolder-backend-module-mesh/src';
-import meshPlugin, {
-  meshStatusServiceFactory,
-} from '../plugins/mesh-backend/src';
+import meshPlugin from '../plugins/mesh-backend/src';
 
 const REPO_ROOT = resolve(__dirname, '..');
 
@@ -388,7 +386,6 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
         import('@backstage/plugin-kubernetes-backend'),
         scaffolderModuleMesh,
         meshPlugin,
-        meshStatusServiceFactory,
         databaseFactory,
         mockServices.rootConfig.factory({
           data: {

@@ -1,5 +1,4 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { meshStatusServiceFactory } from '@meshlens/plugin-mesh-backend';
 
 const backend = createBackend();
 
@@ -29,9 +28,8 @@ backend.add(import('@meshlens/plugin-search-backend-module-mesh'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// Meshlens: the mesh API, and its status service for the search collator and
-// the scaffolder actions.
+// Meshlens: the mesh API. The search collator and the scaffolder actions
+// reach it through meshStatusServiceRef, over HTTP with their credentials.
 backend.add(import('@meshlens/plugin-mesh-backend'));
-backend.add(meshStatusServiceFactory);
 
 backend.start();

@@ -25,16 +25,14 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { LoggedRequest } from './benchCluster';
 import { benchLayout } from './layout';
 import { defaultMeshAdapters } from '../src/adapters';
 import { readMeshConfig } from '../src/config';
-import {
-  DefaultMeshStatusService,
-  MeshAdapterRegistry,
-} from '../src/service/DefaultMeshStatusService';
+import { DefaultMeshStatusService } from '../src/service/DefaultMeshStatusService';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 5000);
 const BIG_WORKLOADS = Number(process.env.BENCH_WORKLOADS ?? 200);
@@ -227,11 +225,16 @@ async function main() {
         return { items: entities, totalItems: entities.length, pageInfo: {} };
       },
     };
-    const cache = new Map<string, { value: unknown; expires: number }>();
+    // Backstage's memory store: it keeps JSON, as Redis and memcache do. A
+    // new store stands for an empty cache.
+    const emptyCache = () =>
+      CacheManager.fromConfig(new ConfigReader({})).forPlugin('mesh');
+    let cache = emptyCache();
+    const adapters = defaultMeshAdapters();
     const makeService = () =>
       new DefaultMeshStatusService({
         config,
-        registry: new MeshAdapterRegistry(defaultMeshAdapters()),
+        adapters: () => adapters,
         catalog: catalog as any,
         auth: {
           getPluginRequestToken: async () => ({ token: 'bench' }),
@@ -241,23 +244,7 @@ async function main() {
           getExternalBaseUrl: async () => '',
         },
         logger: console as any,
-        cache: {
-          async get(key: string) {
-            const hit = cache.get(key);
-            return hit && hit.expires > Date.now()
-              ? (hit.value as any)
-              : undefined;
-          },
-          async set(key: string, value: unknown, o?: { ttl?: number }) {
-            cache.set(key, { value, expires: Date.now() + (o?.ttl ?? 0) });
-          },
-          async delete(key: string) {
-            cache.delete(key);
-          },
-          withOptions() {
-            return this as any;
-          },
-        } as any,
+        cache,
       });
     const credentials = {
       $$type: '@backstage/BackstageCredentials',
@@ -306,14 +293,14 @@ async function main() {
       };
       for (let run = 0; run < scenario.runs; run++) {
         // First call of a new service: no cache, no topology learnt yet.
-        cache.clear();
+        cache = emptyCache();
         const service = makeService();
         let t0 = performance.now();
         await scenario.call(service);
         f.firstCall.push(performance.now() - t0);
         await takeLog(upstream.url);
         // Cold: the response cache is empty; the service has run before.
-        cache.clear();
+        cache = emptyCache();
         t0 = performance.now();
         let cpu = process.cpuUsage();
         const result = await scenario.call(service);
@@ -379,7 +366,7 @@ async function main() {
     }
 
     // Concurrency: 20 simultaneous cold requests for the same entity share one fetch.
-    cache.clear();
+    cache = emptyCache();
     const service = makeService();
     await takeLog(upstream.url);
     const concurrent = await Promise.all(

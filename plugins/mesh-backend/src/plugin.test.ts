@@ -1,4 +1,6 @@
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import {
+  CacheService,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -18,7 +20,6 @@ import {
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { meshPlugin } from './plugin';
-import { meshStatusServiceFactory } from './service/serviceFactory';
 import {
   DemoFixture,
   component,
@@ -71,41 +72,44 @@ function recordingFactories(recorded: Recorded) {
       return logger;
     },
   };
-  // Like the real stores: values go through JSON, and expire after their TTL.
-  const store = new Map<string, { json: string; expires: number }>();
   return [
     createServiceFactory({
       service: coreServices.rootLogger,
       deps: {},
       factory: () => logger as any,
     }),
-    createServiceFactory({
-      service: coreServices.cache,
-      deps: {},
-      factory: () =>
-        ({
-          async get(key: string) {
-            const hit = store.get(key);
-            if (!hit || hit.expires <= Date.now()) return undefined;
-            return JSON.parse(hit.json);
-          },
-          async set(key: string, value: unknown, opts?: { ttl?: number }) {
-            const json = JSON.stringify(value);
-            recorded.cached.push(json);
-            store.set(key, {
-              json,
-              expires: Date.now() + (opts?.ttl ?? Infinity),
-            });
-          },
-          async delete(key: string) {
-            store.delete(key);
-          },
-          withOptions() {
-            return this as any;
-          },
-        } as any),
-    }),
+    recordingCache(recorded),
   ];
+}
+
+/**
+ * Backstage's own memory store (it keeps JSON, as Redis and memcache do),
+ * with what is written to it recorded as the store keeps it.
+ */
+function recordingCache(recorded: Recorded) {
+  return createServiceFactory({
+    service: coreServices.cache,
+    deps: {
+      config: coreServices.rootConfig,
+      plugin: coreServices.pluginMetadata,
+    },
+    async createRootContext({ config }) {
+      return CacheManager.fromConfig(config);
+    },
+    async factory({ plugin }, manager) {
+      const cache = manager.forPlugin(plugin.getId());
+      const recording = (c: CacheService): CacheService => ({
+        get: key => c.get(key),
+        delete: key => c.delete(key),
+        async set(key, value, options) {
+          recorded.cached.push(JSON.stringify(value));
+          await c.set(key, value, options);
+        },
+        withOptions: options => recording(c.withOptions(options)),
+      });
+      return recording(cache);
+    },
+  });
 }
 
 async function startMesh(options: {
@@ -140,7 +144,6 @@ async function startMesh(options: {
   const recorded = options.recorded ?? { logs: [], cached: [] };
   const features: any[] = [
     meshPlugin,
-    meshStatusServiceFactory,
     catalogServiceMock.factory({
       entities: options.entities ?? fixture.entities,
     }),
@@ -725,6 +728,37 @@ describe('mesh backend', () => {
     // Cached afterwards.
     await getEntity(many.http, 'storefront');
     expect(concurrent.kubernetes.length).toBe(single.kubernetes.length);
+  });
+
+  it('answers every route from the cache within the TTL, the same as the first time', async () => {
+    const log = new UpstreamLog();
+    const { http } = await startMesh({ fixture, log, cacheTtlSeconds: 30 });
+    for (const path of [
+      entityPath('storefront'),
+      entityPath('shipping'),
+      '/api/mesh/v1/overview',
+      '/api/mesh/v1/certificates',
+      // A step of an hour, so both calls end on the same step.
+      entityPath('storefront', '/timeseries?range=2h&step=1h'),
+    ]) {
+      log.reset();
+      const first = await request(http).get(path);
+      expect(first.status).toBe(200);
+      const upstream = {
+        kubernetes: log.kubernetes.length,
+        prometheus: log.prometheus.length,
+        clusters: log.clusters,
+      };
+      expect(upstream.kubernetes + upstream.prometheus).toBeGreaterThan(0);
+      const second = await request(http).get(path);
+      expect({ path, status: second.status }).toEqual({ path, status: 200 });
+      expect(second.body).toEqual(first.body);
+      expect({
+        kubernetes: log.kubernetes.length,
+        prometheus: log.prometheus.length,
+        clusters: log.clusters,
+      }).toEqual(upstream);
+    }
   });
 
   it('serves the overview with a number of upstream requests independent of the entities per namespace', async () => {

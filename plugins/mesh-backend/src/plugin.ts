@@ -2,19 +2,25 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshPermissions } from '@meshlens/plugin-mesh-common';
 import {
   MeshAdapter,
   MeshAdapterFactory,
   meshAdaptersExtensionPoint,
-  meshStatusServiceRef,
 } from '@meshlens/plugin-mesh-node';
-import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
+import { defaultMeshAdapters } from './adapters';
+import { readMeshConfig } from './config';
 import { createRouter } from './router';
+import { resolveAdapters } from './service/adapterRegistry';
+import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
+import { meshStatusHostRef } from './service/statusHost';
 
 /**
- * The Meshlens backend plugin, mounted at `/api/mesh`. It needs
- * `meshStatusServiceFactory` in the same backend.
+ * The Meshlens backend plugin, mounted at `/api/mesh`. It owns the one
+ * status service, built from the adapters of `meshAdaptersExtensionPoint`;
+ * other plugins reach it through `meshStatusServiceRef` (over HTTP by
+ * default, in-process with `meshStatusServiceFactory`).
  * @public
  */
 export const meshPlugin = createBackendPlugin({
@@ -37,25 +43,32 @@ export const meshPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        cache: coreServices.cache,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
-        meshStatus: meshStatusServiceRef,
+        catalog: catalogServiceRef,
+        host: meshStatusHostRef,
       },
-      async init({
-        httpRouter,
-        httpAuth,
-        logger,
-        permissions,
-        permissionsRegistry,
-        meshStatus,
-      }) {
-        permissionsRegistry.addPermissions(meshPermissions);
-        if (registered && meshStatus instanceof DefaultMeshStatusService) {
-          meshStatus.useAdapters(registered);
-        }
+      async init(deps) {
+        const { httpRouter, httpAuth, logger, permissions } = deps;
+        deps.permissionsRegistry.addPermissions(meshPermissions);
+        const adapters = resolveAdapters(defaultMeshAdapters(), registered);
+        const meshStatus = new DefaultMeshStatusService({
+          config: readMeshConfig(deps.config),
+          adapters: () => adapters,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          cache: deps.cache,
+          logger,
+        });
+        deps.host.publish(meshStatus);
         httpRouter.use(
           await createRouter({ httpAuth, permissions, logger, meshStatus }),
         );

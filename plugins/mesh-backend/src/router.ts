@@ -4,21 +4,13 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InputError,
-  NotAllowedError,
-  NotImplementedError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   meshCertificatesReadPermission,
   meshEntityReadPermission,
 } from '@meshlens/plugin-mesh-common';
-import {
-  MeshStatusService,
-  MeshTimeseriesService,
-  isPromDuration,
-} from '@meshlens/plugin-mesh-node';
+import { MeshStatusService, isPromDuration } from '@meshlens/plugin-mesh-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -59,7 +51,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
-  meshStatus: MeshStatusService & Partial<MeshTimeseriesService>;
+  meshStatus: MeshStatusService;
 }
 
 /** Validates, authorizes, and hands over to the status service. */
@@ -105,11 +97,6 @@ export async function createRouter(
     async (req, res) => {
       const { credentials, entityRef } = await authorizeEntity(req);
       const { range, step } = parse(rangeQuery, req.query);
-      if (!meshStatus.getEntityTimeseries) {
-        throw new NotImplementedError(
-          'The configured mesh status service has no time series',
-        );
-      }
       res.json(
         await meshStatus.getEntityTimeseries(entityRef, {
           credentials,
@@ -144,7 +131,7 @@ export async function createRouter(
       credentials,
       window,
       authorize,
-    } as Parameters<MeshStatusService['getOverview']>[0]);
+    });
     // A status service that ignores `authorize` still gets its rows filtered.
     if (!decided) {
       const allowed = await authorize(overview.entities.map(e => e.entityRef));

@@ -30,3 +30,17 @@ export function hasKubernetesAnnotations(entity: {
   const annotations = entity.metadata.annotations ?? {};
   return KUBERNETES_ANNOTATIONS.some(key => Boolean(annotations[key]));
 }
+
+/**
+ * The catalog fields a mesh summary of an entity reads (the overview, the
+ * search documents), so the catalog sends no more of each entity.
+ * @public
+ */
+export const MESH_SUMMARY_ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.owner',
+];

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 import {
   CertificateRole,
   DataPlane,
@@ -72,8 +73,12 @@ export interface MeshControlPlaneState {
   healthy: boolean;
   /** What is unhealthy, for the check's message. */
   problems: string[];
-  /** Adapter-private facts read with the control plane (e.g. trust bundle hash, feature flags). */
-  details: Record<string, unknown>;
+  /**
+   * Adapter-private facts read with the control plane (e.g. trust bundle
+   * hash, feature flags). JSON only: control planes are kept in the cache
+   * service, whose stores serialize to JSON.
+   */
+  details: JsonObject;
 }
 
 /**

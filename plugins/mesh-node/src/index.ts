@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './statusService';
+export { MeshStatusClient, MESH_PLUGIN_WIRING } from './statusClient';
 export * from './adapters';
 export * from './promql';

@@ -95,23 +95,27 @@ describe('searchModuleMeshCollator', () => {
     ).rejects.toThrow(/Invalid schedule at search.collators.mesh.schedule/);
   });
 
-  it('names the mesh status service when the backend lacks it', async () => {
-    await expect(
-      startTestBackend({
-        extensionPoints: [
-          [
-            searchIndexRegistryExtensionPoint,
-            { addCollator: jest.fn(), addDecorator: jest.fn() },
-          ],
-        ],
-        features: [
-          searchModuleMeshCollator,
-          catalogServiceMock.factory(),
-          mockServices.scheduler.factory(),
-        ],
-      }),
-    ).rejects.toThrow(
-      /missing for the following ref\(s\): serviceRef\{mesh.status\}/,
+  it('names the line to add when the backend has no mesh plugin', async () => {
+    // meshStatusServiceRef has a default (HTTP to the mesh plugin), so the
+    // backend starts; the first collection says what is missing.
+    const registry = { addCollator: jest.fn(), addDecorator: jest.fn() };
+    const backend = await startTestBackend({
+      extensionPoints: [[searchIndexRegistryExtensionPoint, registry]],
+      features: [
+        searchModuleMeshCollator,
+        catalogServiceMock.factory({ entities: [component('storefront')] }),
+        mockServices.scheduler.factory(),
+      ],
+    });
+    const [{ factory }] = registry.addCollator.mock.calls[0];
+    const collect = async () => {
+      for await (const _ of await factory.getCollator()) {
+        // drained
+      }
+    };
+    await expect(collect()).rejects.toThrow(
+      "Add backend.add(import('@meshlens/plugin-mesh-backend'))",
     );
+    await backend.stop();
   });
 });

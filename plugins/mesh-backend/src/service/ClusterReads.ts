@@ -12,7 +12,8 @@ import {
 import { KubernetesSession } from '../clients/KubernetesProxyClient';
 import { PrometheusClient } from '../clients/PrometheusClient';
 import { formatLabelSelector } from '../clients/labelSelector';
-import { NamespaceMesh, detectMesh } from './assemble';
+import { NamespaceMesh, detectMesh } from './meshDetection';
+import { MeshCertificateRead, MeshRead, MeshReads } from './MeshReads';
 import {
   KubeSnapshot,
   MetricsResult,
@@ -20,20 +21,11 @@ import {
   errorMessage,
   readControlPlanes,
   readKubeSnapshot,
-  readMetrics,
 } from './clusterSnapshot';
-import { EntityTarget } from './entityTargets';
+import { LocatedTarget } from './entityTargets';
+import { principalKey } from './principalKey';
 import { SingleFlightCache } from './SingleFlightCache';
 import { TopologyHints } from './TopologyHints';
-
-/** One mesh's reads for a scope of a cluster. */
-interface MeshRead {
-  adapter: MeshAdapter;
-  policies: Map<string, Record<string, any[]>>;
-  certificates: CertificateReadResult;
-  metrics: MetricsResult;
-  errors: UpstreamError[];
-}
 
 function sameScope(a: string[] | undefined, b: string[] | undefined) {
   return a === b || (!!a && !!b && a.join('\n') === b.join('\n'));
@@ -62,9 +54,14 @@ export interface ClusterReadsOptions {
   flights: SingleFlightCache;
   certificateReader: CertificateReader;
   prometheus: Map<string, PrometheusClient>;
-  /** Whose reads these are: cached control planes are kept per principal. */
-  principalKey: (credentials: BackstageCredentials) => string;
 }
+
+/**
+ * What to read besides the namespaces' objects: each mesh's policies,
+ * certificates and metrics over a window, or nothing (`'objects'`, for a
+ * caller that queries Prometheus itself).
+ */
+export type ReadWanted = { window: string; summary?: boolean } | 'objects';
 
 /**
  * Reads what the mesh status of a cluster needs: control planes, the
@@ -72,7 +69,11 @@ export interface ClusterReadsOptions {
  * in as few rounds as what it learnt before allows (TopologyHints).
  */
 export class ClusterReads {
-  constructor(private readonly options: ClusterReadsOptions) {}
+  private readonly meshReads: MeshReads;
+
+  constructor(private readonly options: ClusterReadsOptions) {
+    this.meshReads = new MeshReads(options);
+  }
 
   private get adapters() {
     return this.options.adapters();
@@ -83,18 +84,10 @@ export class ClusterReads {
   private get flights() {
     return this.options.flights;
   }
-  private get certificateReader() {
-    return this.options.certificateReader;
-  }
-  private get prometheus() {
-    return this.options.prometheus;
-  }
-  private principalKey(credentials: BackstageCredentials) {
-    return this.options.principalKey(credentials);
-  }
 
   controlPlanes(credentials: BackstageCredentials, reader: MeshClusterReader) {
-    const principal = this.principalKey(credentials);
+    // Cached control planes are kept per principal: each may see other clusters.
+    const principal = principalKey(credentials);
     return this.flights.get(
       `control-planes:${principal}:${reader.cluster}`,
       () =>
@@ -120,10 +113,11 @@ export class ClusterReads {
     session: KubernetesSession,
     credentials: BackstageCredentials,
     cluster: string,
-    target: Extract<EntityTarget, { ok: true }> | undefined,
-    window: string,
-    summary = false,
+    target: LocatedTarget | undefined,
+    want: ReadWanted,
   ): Promise<ClusterRead> {
+    const withMeshReads = want !== 'objects';
+    const { window, summary = false } = withMeshReads ? want : { window: '' };
     const reader = session.reader(cluster);
     const read: ClusterRead = {
       cluster,
@@ -164,7 +158,7 @@ export class ClusterReads {
       ]);
       const started = meshReads.get(adapter.mesh);
       if (started?.key === key) return started.read;
-      const next = this.readMesh(reader, adapter, controlPlane, {
+      const next = this.meshReads.readMesh(reader, adapter, controlPlane, {
         cluster,
         namespaces,
         window,
@@ -223,12 +217,10 @@ export class ClusterReads {
           snapshot: snapshotOf(adapters, scoped),
         };
         early.snapshot.catch(() => undefined);
-        for (const [a, scope] of this.likelyMeshReads(
-          cluster,
-          adapters,
-          scoped,
-          summary,
-        )) {
+        const likely = withMeshReads
+          ? this.likelyMeshReads(cluster, adapters, scoped, summary)
+          : [];
+        for (const [a, scope] of likely) {
           startMeshRead(a, hinted[a.mesh], scope);
         }
       }
@@ -264,6 +256,7 @@ export class ClusterReads {
       read.kubeError = `Reading cluster ${cluster} failed: ${errorMessage(e)}`;
       return read;
     }
+    if (!withMeshReads) return read;
 
     // The meshes the answer needs: every installed one for the overview,
     // those found in the entity's namespaces otherwise. A read started
@@ -294,6 +287,36 @@ export class ClusterReads {
   }
 
   /**
+   * Every installed mesh's certificates in a cluster, with the errors of
+   * the control planes' read.
+   */
+  async readClusterCertificates(
+    session: KubernetesSession,
+    credentials: BackstageCredentials,
+    cluster: string,
+    window: string,
+  ): Promise<{ meshes: MeshCertificateRead[]; errors: UpstreamError[] }> {
+    const reader = session.reader(cluster);
+    const cp = await this.controlPlanes(credentials, reader).catch(e => ({
+      controlPlanes: {} as Record<string, MeshControlPlaneState>,
+      errors: [{ source: 'kubernetes' as const, message: errorMessage(e) }],
+    }));
+    const meshes = await Promise.all(
+      this.adapters
+        .filter(a => cp.controlPlanes[a.mesh])
+        .map(adapter =>
+          this.meshReads.readMeshCertificates(
+            reader,
+            adapter,
+            cp.controlPlanes[adapter.mesh],
+            window,
+          ),
+        ),
+    );
+    return { meshes, errors: cp.errors };
+  }
+
+  /**
    * The mesh reads to start before the namespaces' objects confirm which
    * mesh runs them: for the overview every installed mesh over the whole
    * cluster; for an entity the meshes its namespaces had last time, each
@@ -321,80 +344,10 @@ export class ClusterReads {
       .filter(([, scope]) => scope.length > 0);
   }
 
-  /**
-   * One mesh's policies, certificates and metrics for a scope. Never
-   * rejects: a read started early and then not needed is dropped, and its
-   * errors with it.
-   */
-  private async readMesh(
-    reader: MeshClusterReader,
-    adapter: MeshAdapter,
-    controlPlane: MeshControlPlaneState,
-    scope: {
-      cluster: string;
-      namespaces: string[] | undefined;
-      window: string;
-      summary: boolean;
-    },
-  ): Promise<MeshRead> {
-    const errors: UpstreamError[] = [];
-    const [policies, certificates, metrics] = await Promise.all([
-      this.readPolicies(reader, adapter, scope.namespaces).catch(e => {
-        errors.push({
-          source: 'kubernetes',
-          message: `Listing ${adapter.mesh} policies failed: ${errorMessage(
-            e,
-          )}`,
-        });
-        return new Map<string, Record<string, any[]>>();
-      }),
-      this.readCertificates(
-        reader,
-        adapter,
-        controlPlane,
-        scope.namespaces,
-      ).catch(
-        (e): CertificateReadResult => ({
-          certificates: [],
-          issuers: [],
-          errors: [errorMessage(e)],
-        }),
-      ),
-      readMetrics(
-        this.prometheus.get(scope.cluster),
-        adapter,
-        {
-          namespaces: scope.namespaces,
-          window: scope.window,
-          summary: scope.summary,
-        },
-        `No Prometheus is configured for cluster ${scope.cluster} (mesh.clusters[].prometheus.url)`,
-      ).catch(
-        (e): MetricsResult => ({
-          workloadCertificates: [],
-          error: errorMessage(e),
-        }),
-      ),
-    ]);
-    for (const message of certificates.errors) {
-      errors.push({
-        source: 'kubernetes',
-        message: `Reading certificates: ${message}`,
-      });
-    }
-    if (metrics.error) {
-      errors.push({
-        source: 'prometheus',
-        message: `${adapter.mesh} metrics of ${scope.cluster}: ${metrics.error}`,
-      });
-    }
-    return { adapter, policies, certificates, metrics, errors };
-  }
-
   /** The namespaces to read: the annotated one, those holding the entity's workloads, or all (undefined). */
   async namespacesOf(
     reader: MeshClusterReader,
-    target: Extract<EntityTarget, { ok: true }> | undefined,
+    target: LocatedTarget | undefined,
   ): Promise<string[] | undefined> {
     if (!target) return undefined;
     if (target.namespace) return [target.namespace];
@@ -405,44 +358,5 @@ export class ClusterReads {
     return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
       .filter(Boolean)
       .sort();
-  }
-
-  private async readPolicies(
-    reader: MeshClusterReader,
-    adapter: MeshAdapter,
-    namespaces: string[] | undefined,
-  ): Promise<Map<string, Record<string, any[]>>> {
-    const out = new Map<string, Record<string, any[]>>();
-    const scopes = namespaces ?? [undefined];
-    await Promise.all(
-      adapter.policyResources.flatMap(type =>
-        scopes.map(async namespace => {
-          const items = await reader.list(type, { namespace });
-          for (const item of items) {
-            const ns = item.metadata.namespace ?? namespace ?? '';
-            const entry = out.get(ns) ?? {};
-            item.kind ??= type.kind;
-            item.apiVersion ??= type.apiVersion;
-            (entry[type.kind] ??= []).push(item);
-            out.set(ns, entry);
-          }
-        }),
-      ),
-    );
-    return out;
-  }
-
-  async readCertificates(
-    reader: MeshClusterReader,
-    adapter: MeshAdapter,
-    controlPlane: MeshControlPlaneState,
-    namespaces: string[] | undefined,
-  ): Promise<CertificateReadResult> {
-    // Namespace-specific sources (e.g. Istio's per-namespace root copy) only for a single namespace.
-    const sources = adapter.certificateSources(
-      controlPlane,
-      namespaces?.length === 1 ? namespaces[0] : undefined,
-    );
-    return this.certificateReader.read(reader, sources);
   }
 }

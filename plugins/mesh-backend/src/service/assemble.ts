@@ -2,20 +2,14 @@ import {
   CertificateInfo,
   ClusterMeshStatus,
   DashboardLink,
-  MeshCheck,
   MeshName,
   UpstreamError,
   WorkloadStatus,
   hasVersionSkew,
-  sortChecksBySeverity,
 } from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
-  MeshAdapter,
   MeshAssessmentContext,
-  MeshControlPlaneState,
-  MeshDetection,
-  MeshNamespaceContext,
   MeshWorkload,
   MeshWorkloadCertificate,
   MeshWorkloadTraffic,
@@ -31,73 +25,9 @@ import {
   labelIndexOf,
 } from '../clients/labelSelector';
 import { MeshClusterConfig } from '../config';
-import { commonChecks } from './checks';
-import { ByNamespace, KubeSnapshot } from './clusterSnapshot';
-
-/** The mesh that runs a namespace, as its adapter sees it. */
-export interface NamespaceMesh {
-  adapter: MeshAdapter;
-  controlPlane: MeshControlPlaneState;
-  detection: MeshDetection;
-  context: MeshNamespaceContext;
-}
-
-export function namespaceContext(
-  cluster: string,
-  namespace: string,
-  snapshot: KubeSnapshot,
-  adapter: MeshAdapter,
-  controlPlane: MeshControlPlaneState,
-): MeshNamespaceContext {
-  const resources: Record<string, KubeObject[]> = {};
-  for (const [kind, byNs] of snapshot.resources.get(adapter.mesh) ?? []) {
-    resources[kind] = byNs.get(namespace) ?? [];
-  }
-  return {
-    cluster,
-    namespace: snapshot.namespaces.get(namespace),
-    namespaceName: namespace,
-    pods: snapshot.pods.get(namespace) ?? [],
-    resources,
-    controlPlane,
-  };
-}
-
-/**
- * Asks every adapter with a control plane in the cluster whether it runs
- * the namespace, and keeps the one that meshes the most pods (then an
- * enrolled one, then any that claims it).
- */
-export function detectMesh(
-  cluster: string,
-  namespace: string,
-  snapshot: KubeSnapshot,
-  adapters: MeshAdapter[],
-  controlPlanes: Record<string, MeshControlPlaneState>,
-): NamespaceMesh | undefined {
-  let best: { mesh: NamespaceMesh; score: number } | undefined;
-  for (const adapter of adapters) {
-    const controlPlane = controlPlanes[adapter.mesh];
-    if (!controlPlane) continue;
-    const context = namespaceContext(
-      cluster,
-      namespace,
-      snapshot,
-      adapter,
-      controlPlane,
-    );
-    const detection = adapter.detect(context);
-    if (!detection) continue;
-    const meshed = context.pods.filter(p =>
-      adapter.isPodMeshed(p, context),
-    ).length;
-    const score = meshed * 4 + (detection.enrolled ? 2 : 0) + 1;
-    if (!best || score > best.score) {
-      best = { mesh: { adapter, controlPlane, detection, context }, score };
-    }
-  }
-  return best?.mesh;
-}
+import { StatusCheckInput, statusChecks } from './checks';
+import { ByNamespace } from './clusterSnapshot';
+import { NamespaceMesh } from './meshDetection';
 
 const NONE: KubeObject[] = [];
 
@@ -140,6 +70,10 @@ export interface AssembleInput {
   clusterConfig?: MeshClusterConfig;
   /** The overview leaves out policy YAML and edges it does not show. */
   summary?: boolean;
+  /** Set when no mesh runs the namespace: what the cluster runs instead. */
+  unmeshed?: StatusCheckInput['unmeshed'];
+  /** Where the workloads were looked for, for the check when none is found. */
+  target?: StatusCheckInput['target'];
 }
 
 /** One cluster and namespace of an entity, as the API returns it. */
@@ -242,15 +176,22 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
       : dashboardLinks(input.clusterConfig, cluster, namespace, workloads),
   };
 
-  const checks: MeshCheck[] = commonChecks({
+  status.checks = statusChecks({
     status,
     workloads: input.workloads,
-    enrolled: mesh?.detection.enrolled ?? false,
-    controlPlane: mesh?.controlPlane,
+    mesh:
+      mesh && assessment
+        ? {
+            adapter: mesh.adapter,
+            assessment,
+            controlPlane: mesh.controlPlane,
+            enrolled: mesh.detection.enrolled,
+          }
+        : undefined,
     issuers: input.issuers,
+    unmeshed: input.unmeshed,
+    target: input.target,
   });
-  if (mesh && assessment) checks.push(...mesh.adapter.checks(assessment));
-  status.checks = sortChecksBySeverity(checks);
   return status;
 }
 

@@ -12,6 +12,7 @@ import {
   parseLabelSelector,
 } from '../clients/labelSelector';
 import { assertNamespaceName } from '../clients/names';
+import { invalidAnnotationCheck, missingAnnotationsCheck } from './checks';
 
 /** Where an entity's workloads are, read from the Kubernetes plugin's annotations. */
 export type EntityTarget =
@@ -35,16 +36,7 @@ export function entityTarget(entity: Entity): EntityTarget {
   const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION];
   const cluster = annotations[KUBERNETES_CLUSTER_ANNOTATION];
   if (!id && !selectorText) {
-    return {
-      ok: false,
-      check: {
-        id: 'kubernetes.annotations',
-        status: 'fail',
-        message:
-          'The entity names no Kubernetes workloads, so Meshlens cannot find it in a mesh',
-        hint: `Add the annotation ${KUBERNETES_ID_ANNOTATION}: <id> (and label its workloads and pods backstage.io/kubernetes-id=<id>) or ${KUBERNETES_LABEL_SELECTOR_ANNOTATION}: app=<name>; optionally ${KUBERNETES_NAMESPACE_ANNOTATION} and ${KUBERNETES_CLUSTER_ANNOTATION}`,
-      },
-    };
+    return { ok: false, check: missingAnnotationsCheck() };
   }
   try {
     const selector = selectorText
@@ -55,16 +47,10 @@ export function entityTarget(entity: Entity): EntityTarget {
   } catch (e) {
     return {
       ok: false,
-      check: {
-        id: 'kubernetes.annotations',
-        status: 'fail',
-        message: `Invalid Kubernetes annotation: ${(e as Error).message}`,
-        hint: `Fix ${
-          selectorText
-            ? KUBERNETES_LABEL_SELECTOR_ANNOTATION
-            : KUBERNETES_ID_ANNOTATION
-        } or ${KUBERNETES_NAMESPACE_ANNOTATION} in the entity's catalog-info.yaml`,
-      },
+      check: invalidAnnotationCheck((e as Error).message, !!selectorText),
     };
   }
 }
+
+/** An entity whose annotations say where to look. */
+export type LocatedTarget = Extract<EntityTarget, { ok: true }>;

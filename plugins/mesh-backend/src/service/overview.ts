@@ -9,6 +9,15 @@ import {
   worstCheck,
 } from '@meshlens/plugin-mesh-common';
 
+/**
+ * Each reachable cluster's statuses, by entity. A list, not a `Map`: it is
+ * cached, and cache stores keep JSON.
+ */
+export interface ClusterRows {
+  cluster: string;
+  rows: Array<{ entityRef: string; status: ClusterMeshStatus }>;
+}
+
 /** One overview row from an entity's cluster statuses. */
 export function summarizeEntity(
   entity: Entity,
@@ -84,9 +93,7 @@ function emptyTotals(): OverviewTotals {
  */
 export function totalsOf(
   entities: OverviewEntity[],
-  perCluster: Array<
-    [string, Array<{ entityRef: string; status: ClusterMeshStatus }>]
-  >,
+  perCluster: ClusterRows[],
 ): Pick<
   import('@meshlens/plugin-mesh-common').MeshOverview,
   'totals' | 'byCluster' | 'byMesh'
@@ -104,7 +111,7 @@ export function totalsOf(
   }
   const visible = new Set(entities.map(e => e.entityRef));
   const byCluster: Record<string, OverviewTotals> = {};
-  for (const [cluster, rows] of perCluster) {
+  for (const { cluster, rows } of perCluster) {
     const t = (byCluster[cluster] = emptyTotals());
     const counted = new Set<string>();
     const meshedCounted = new Set<string>();

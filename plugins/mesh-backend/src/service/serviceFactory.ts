@@ -1,54 +1,35 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { meshStatusServiceRef } from '@meshlens/plugin-mesh-node';
-import { defaultMeshAdapters } from '../adapters';
-import { readMeshConfig } from '../config';
-import {
-  DefaultMeshStatusService,
-  MeshAdapterRegistry,
-} from './DefaultMeshStatusService';
+  MeshStatusService,
+  meshStatusServiceRef,
+} from '@meshlens/plugin-mesh-node';
+import { meshStatusHostRef } from './statusHost';
 
 /**
- * The implementation of `meshStatusServiceRef`: add it to the backend beside
- * the plugin. Other backend plugins (the search collator, scaffolder
- * actions) then get mesh status without HTTP, passing their own
- * `auth.getOwnServiceCredentials()` or a user's credentials.
+ * Opt-in, for a backend that runs the mesh plugin in the same process: other
+ * plugins (the search collator, the scaffolder actions) then use the mesh
+ * plugin's own status service without HTTP. Without it they call the mesh
+ * plugin over HTTP (the default of `meshStatusServiceRef`), which also works
+ * when the mesh plugin runs in another backend.
  *
- * The adapter registry and in-flight requests live in the root context, so
- * every plugin's instance uses the adapters registered through
- * `meshAdaptersExtensionPoint` and shares single-flight fetches.
+ * Calls made by those plugins wait for the mesh plugin to start; if the
+ * backend starts without the mesh plugin they fail with the line to add.
+ * The mesh plugin's checks of the caller's permissions do not apply on this
+ * path: callers pass their own credentials and decide what to show.
  * @public
  */
 export const meshStatusServiceFactory = createServiceFactory({
   service: meshStatusServiceRef,
-  deps: {
-    rootConfig: coreServices.rootConfig,
-    logger: coreServices.logger,
-    auth: coreServices.auth,
-    discovery: coreServices.discovery,
-    cache: coreServices.cache,
-    catalog: catalogServiceRef,
-  },
-  async createRootContext({ rootConfig }) {
+  deps: { host: meshStatusHostRef },
+  factory({ host }): MeshStatusService {
     return {
-      config: readMeshConfig(rootConfig),
-      registry: new MeshAdapterRegistry(defaultMeshAdapters()),
-      inFlight: new Map<string, Promise<unknown>>(),
+      getEntityStatus: async (ref, options) =>
+        (await host.service()).getEntityStatus(ref, options),
+      getOverview: async options => (await host.service()).getOverview(options),
+      getCertificates: async options =>
+        (await host.service()).getCertificates(options),
+      getEntityTimeseries: async (ref, options) =>
+        (await host.service()).getEntityTimeseries(ref, options),
     };
-  },
-  async factory(deps, root) {
-    return new DefaultMeshStatusService({
-      config: root.config,
-      registry: root.registry,
-      inFlight: root.inFlight,
-      catalog: deps.catalog,
-      auth: deps.auth,
-      discovery: deps.discovery,
-      cache: deps.cache,
-      logger: deps.logger,
-    });
   },
 });

@@ -26,6 +26,7 @@ export function actionOptions(
         getEntityStatus: jest.fn().mockResolvedValue(options.status),
         getOverview: jest.fn(),
         getCertificates: jest.fn(),
+        getEntityTimeseries: jest.fn(),
       }
     : undefined;
   return {

@@ -125,4 +125,8 @@ export class FixedMeshStatusService implements MeshStatusService {
     this.calls.certificates += 1;
     throw new Error('not used by the collator');
   }
+
+  async getEntityTimeseries(): Promise<never> {
+    throw new Error('not used by the collator');
+  }
 }

@@ -21,6 +21,7 @@ import {
   KUBERNETES_CLUSTER_ANNOTATION,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  MESH_SUMMARY_ENTITY_FIELDS,
   OverviewEntity,
 } from '@meshlens/plugin-mesh-common';
 import { MeshStatusService } from '@meshlens/plugin-mesh-node';
@@ -48,14 +49,7 @@ export interface MeshCollatorFactoryOptions {
 }
 
 // Only what the document needs travels from the catalog.
-const ENTITY_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
-  'metadata.annotations',
-  'spec.owner',
-];
+const ENTITY_FIELDS = MESH_SUMMARY_ENTITY_FIELDS;
 
 // Either annotation makes an entity one the Kubernetes plugin (and so the
 // mesh backend) can find workloads for; a list of filters is an OR.

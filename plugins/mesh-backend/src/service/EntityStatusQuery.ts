@@ -1,0 +1,88 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import {
+  ClusterMeshStatus,
+  EntityMeshStatus,
+} from '@meshlens/plugin-mesh-common';
+import { MeshStatusRequestOptions } from '@meshlens/plugin-mesh-node';
+import { catalogEntity } from './catalogEntities';
+import { noWorkloadsCheck } from './checks';
+import {
+  listClusters,
+  locateClusters,
+  readEachClusterOnce,
+} from './clusterLocation';
+import { entityTarget } from './entityTargets';
+import { principalKey } from './principalKey';
+import { StatusQueryContext } from './queryContext';
+import { validWindow } from './requestInput';
+import { noneStatus, unreachableStatus } from './statuses';
+
+/** One entity's mesh status: per cluster and namespace its workloads run in. */
+export class EntityStatusQuery {
+  constructor(private readonly context: StatusQueryContext) {}
+
+  async getEntityStatus(
+    ref: string | CompoundEntityRef,
+    options: MeshStatusRequestOptions,
+  ): Promise<EntityMeshStatus> {
+    const { catalog, config, flights } = this.context;
+    const window = validWindow(options.window, config.window);
+    const principal = principalKey(options.credentials);
+    const { entity, entityRef } = await catalogEntity(
+      catalog,
+      ref,
+      options.credentials,
+    );
+    return flights.get(
+      `entity:${principal}:${entityRef}:${window}`,
+      async () => ({
+        entityRef,
+        window,
+        generatedAt: new Date().toISOString(),
+        clusters: await this.clusters(entity, window, options.credentials),
+      }),
+    );
+  }
+
+  private async clusters(
+    entity: Entity,
+    window: string,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterMeshStatus[]> {
+    const { kube, hints, reads, statuses } = this.context;
+    const target = entityTarget(entity);
+    if (!target.ok) return [noneStatus('', '', [target.check])];
+    const session = kube.session(credentials);
+    const listing = listClusters(session, hints);
+    const readOf = readEachClusterOnce(cluster =>
+      reads.readCluster(session, credentials, cluster, target, { window }),
+    );
+    // The clusters listed before are read while the list confirms them.
+    for (const cluster of hints.clusters() ?? []) {
+      if (!target.cluster || target.cluster === cluster) readOf(cluster);
+    }
+    const located = await locateClusters(listing, target);
+    if ('status' in located) return [located.status];
+    const results = await Promise.all(
+      located.clusters.map(async cluster => {
+        const read = await readOf(cluster);
+        if (read.kubeError) {
+          return [unreachableStatus(cluster, target.namespace, read.kubeError)];
+        }
+        return [...read.meshes.keys()].map(namespace =>
+          statuses.statusOf(read, namespace, target, false),
+        );
+      }),
+    );
+    const all = results.flat();
+    if (all.length === 0) {
+      return [
+        noneStatus(target.cluster ?? '', target.namespace ?? '', [
+          noWorkloadsCheck(target),
+        ]),
+      ];
+    }
+    return all;
+  }
+}

@@ -1,0 +1,173 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ClusterMeshStatus,
+  MeshOverview,
+  OverviewEntity,
+} from '@meshlens/plugin-mesh-common';
+import { MeshOverviewRequestOptions } from '@meshlens/plugin-mesh-node';
+import { kubernetesEntities } from './catalogEntities';
+import { noWorkloadsCheck } from './checks';
+import {
+  listClusters,
+  listingFailed,
+  readEachClusterOnce,
+} from './clusterLocation';
+import { ClusterRead } from './ClusterReads';
+import { EntityTarget, entityTarget } from './entityTargets';
+import { ClusterRows, summarizeEntity, totalsOf } from './overview';
+import { principalKey } from './principalKey';
+import { StatusQueryContext } from './queryContext';
+import { validWindow } from './requestInput';
+import { noneStatus, unreachableStatus } from './statuses';
+import { WorkloadIndex } from './workloadIndex';
+
+/** What the overview caches per principal and window, before authorization. */
+interface CachedOverview {
+  generatedAt: string;
+  entities: OverviewEntity[];
+  perCluster: ClusterRows[];
+}
+
+/**
+ * Every entity with Kubernetes annotations, one row each, with totals per
+ * mesh and per cluster. Each cluster is read once for all entities.
+ */
+export class OverviewQuery {
+  constructor(private readonly context: StatusQueryContext) {}
+
+  async getOverview(
+    options: MeshOverviewRequestOptions,
+  ): Promise<MeshOverview> {
+    const window = validWindow(options.window, this.context.config.window);
+    const principal = principalKey(options.credentials);
+    const all = await this.context.flights.get(
+      `overview:${principal}:${window}`,
+      () => this.compute(window, options.credentials),
+    );
+    let entities = all.entities;
+    if (options.authorize) {
+      const allowed = await options.authorize(entities.map(e => e.entityRef));
+      entities = entities.filter(e => allowed.has(e.entityRef));
+    }
+    return {
+      generatedAt: all.generatedAt,
+      window,
+      entities,
+      ...totalsOf(entities, all.perCluster),
+    };
+  }
+
+  private async compute(
+    window: string,
+    credentials: BackstageCredentials,
+  ): Promise<CachedOverview> {
+    const { catalog, kube, hints, reads } = this.context;
+    const catalogEntities = kubernetesEntities(catalog, credentials);
+    catalogEntities.catch(() => undefined);
+    const session = kube.session(credentials);
+    const listing = listClusters(session, hints);
+    const readOf = readEachClusterOnce(cluster =>
+      reads.readCluster(session, credentials, cluster, undefined, {
+        window,
+        summary: true,
+      }),
+    );
+    // The clusters listed before are read while the list confirms them.
+    for (const cluster of hints.clusters() ?? []) readOf(cluster);
+    let clusters: string[] = [];
+    let listError: string | undefined;
+    try {
+      clusters = await listing;
+    } catch (e) {
+      listError = listingFailed(e);
+    }
+    // Each cluster's rows are assembled as soon as that cluster answers,
+    // while the others are still being read.
+    const targets = catalogEntities.then(list =>
+      list.map(entity => ({
+        entity,
+        entityRef: stringifyEntityRef(entity),
+        target: entityTarget(entity),
+      })),
+    );
+    const byCluster = await Promise.all(
+      clusters.map(async cluster => {
+        const read = await readOf(cluster);
+        return {
+          reachable: !read.kubeError,
+          rows: this.rows(read, await targets),
+        };
+      }),
+    );
+    const perCluster: ClusterRows[] = [];
+    clusters.forEach((cluster, i) => {
+      if (!byCluster[i].reachable) return;
+      const rows = [...byCluster[i].rows].flatMap(([entityRef, statuses]) =>
+        statuses.map(status => ({ entityRef, status })),
+      );
+      if (rows.length) perCluster.push({ cluster, rows });
+    });
+    const entities = (await targets).map(({ entity, entityRef, target }) => {
+      const statuses: ClusterMeshStatus[] = [];
+      if (!target.ok) {
+        statuses.push(noneStatus('', '', [target.check]));
+      } else if (listError) {
+        statuses.push(
+          unreachableStatus(target.cluster ?? '', target.namespace, listError),
+        );
+      } else {
+        for (const { rows } of byCluster) {
+          statuses.push(...(rows.get(entityRef) ?? []));
+        }
+        if (statuses.length === 0) {
+          statuses.push(
+            noneStatus(target.cluster ?? '', target.namespace ?? '', [
+              noWorkloadsCheck(target),
+            ]),
+          );
+        }
+      }
+      return summarizeEntity(entity, entityRef, statuses);
+    });
+    return { generatedAt: new Date().toISOString(), entities, perCluster };
+  }
+
+  /** The overview's statuses of every entity in one cluster, by entity ref. */
+  private rows(
+    read: ClusterRead,
+    targets: Array<{ entityRef: string; target: EntityTarget }>,
+  ): Map<string, ClusterMeshStatus[]> {
+    const rows = new Map<string, ClusterMeshStatus[]>();
+    const index = new WorkloadIndex(read.snapshot);
+    for (const { entityRef, target } of targets) {
+      if (!target.ok) continue;
+      if (target.cluster && target.cluster !== read.cluster) continue;
+      if (read.kubeError) {
+        if (target.cluster) {
+          rows.set(entityRef, [
+            unreachableStatus(read.cluster, target.namespace, read.kubeError),
+          ]);
+        }
+        continue;
+      }
+      const namespaces = target.namespace
+        ? [target.namespace]
+        : index.namespacesOf(target);
+      const statuses: ClusterMeshStatus[] = [];
+      for (const ns of namespaces) {
+        const status = this.context.statuses.statusOf(
+          read,
+          ns,
+          target,
+          true,
+          index,
+        );
+        if (!target.namespace && status.workloads.length === 0) continue;
+        statuses.push(status);
+      }
+      if (statuses.length) rows.set(entityRef, statuses);
+    }
+    return rows;
+  }
+}

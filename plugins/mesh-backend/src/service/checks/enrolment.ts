@@ -1,0 +1,72 @@
+import { MeshCheck } from '@meshlens/plugin-mesh-common';
+import {
+  MeshAdapter,
+  MeshControlPlaneState,
+  MeshWorkload,
+} from '@meshlens/plugin-mesh-node';
+import { KubeSnapshot } from '../clusterSnapshot';
+import { namespaceContext } from '../meshDetection';
+
+/** A namespace no installed mesh claims, and what the cluster runs. */
+export interface UnmeshedNamespace {
+  cluster: string;
+  namespace: string;
+  snapshot: KubeSnapshot;
+  /** The adapters whose control plane runs in the cluster. */
+  installed: MeshAdapter[];
+  controlPlanes: Record<string, MeshControlPlaneState>;
+  workloads: MeshWorkload[];
+}
+
+/** `mesh.enrolled`: the namespace is missing, or which mesh could take it and how. */
+export function notMeshedCheck(input: UnmeshedNamespace): MeshCheck {
+  const { cluster, namespace, installed } = input;
+  if (input.snapshot.namespaces.get(namespace) === undefined) {
+    return {
+      id: 'mesh.enrolled',
+      status: 'fail',
+      message: `Namespace ${namespace} does not exist in cluster ${cluster}`,
+      hint: 'Fix backstage.io/kubernetes-namespace, or deploy the workloads',
+    };
+  }
+  return {
+    id: 'mesh.enrolled',
+    status: 'fail',
+    message: installed.length
+      ? `Namespace ${namespace} is not enrolled in ${installed
+          .map(a => a.mesh)
+          .join(' or ')}, which run in cluster ${cluster}`
+      : `No service mesh control plane runs in cluster ${cluster}`,
+    hint: installed.length
+      ? installed.map(a => a.enrollHint(namespace)).join('; or: ')
+      : 'Install a mesh (Linkerd, Istio or Cilium) in the cluster first',
+  };
+}
+
+/**
+ * A namespace no mesh claims may still carry a mesh's common mistake
+ * (e.g. the label `linkerd.io/injection`): every installed adapter is asked,
+ * as for a namespace of its mesh that is not enrolled.
+ */
+export function mistakesOutsideMesh(input: UnmeshedNamespace): MeshCheck[] {
+  return input.installed
+    .flatMap(adapter =>
+      adapter.checks({
+        ...namespaceContext(
+          input.cluster,
+          input.namespace,
+          input.snapshot,
+          adapter,
+          input.controlPlanes[adapter.mesh],
+        ),
+        detection: {
+          dataPlane: 'none',
+          injection: { namespace: 'unset', marker: null },
+          enrolled: false,
+        },
+        workloads: input.workloads,
+        policies: {},
+      }),
+    )
+    .filter(c => c.status !== 'pass');
+}
