@@ -1,8 +1,10 @@
 /**
- * Extension points and the status service of the Meshlens backend.
+ * Extension points and the status service of the Meshlens backend, and the
+ * Kubernetes layer every Meshlens backend package reads and writes through.
  *
  * @packageDocumentation
  */
 export * from './statusService';
 export * from './adapters';
 export * from './promql';
+export * from './kubernetes';

@@ -1,6 +1,9 @@
 import { http, HttpResponse } from 'msw';
-import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { matchesSelector, parseLabelSelector } from '../clients/labelSelector';
+import {
+  KubeObject,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from '@meshlens/plugin-mesh-node';
 
 export const KUBERNETES_BASE = 'http://127.0.0.1:18999/api/kubernetes';
 
@@ -135,7 +138,9 @@ export class FakeCluster {
     }
     if (labelSelector) {
       const selector = parseLabelSelector(labelSelector);
-      items = items.filter(o => matchesSelector(selector, o.metadata.labels));
+      items = items.filter(o =>
+        matchesLabelSelector(selector, o.metadata.labels),
+      );
     }
     return { status: 200, body: { kind: 'List', items } };
   }

@@ -39,15 +39,13 @@ import {
   MeshTimeseriesService,
   isPromDuration,
   promDurationSeconds,
+  KubernetesProxyClient,
+  KubernetesSession,
+  formatLabelSelector,
 } from '@meshlens/plugin-mesh-node';
 import { defaultMeshAdapters } from '../adapters';
 import { CertificateReader } from '../clients/CertificateReader';
-import {
-  KubernetesProxyClient,
-  KubernetesSession,
-} from '../clients/KubernetesProxyClient';
 import { PrometheusClient } from '../clients/PrometheusClient';
-import { formatLabelSelector } from '../clients/labelSelector';
 import { MeshConfig } from '../config';
 import {
   NamespaceMesh,
