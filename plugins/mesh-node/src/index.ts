@@ -7,4 +7,5 @@
 export * from './statusService';
 export * from './adapters';
 export * from './promql';
+export * from './duration';
 export * from './kubernetes';

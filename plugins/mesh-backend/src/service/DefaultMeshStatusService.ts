@@ -37,7 +37,7 @@ import {
   MeshStatusService,
   MeshTimeseriesRequestOptions,
   MeshTimeseriesService,
-  isPromDuration,
+  assertPromDuration,
   promDurationSeconds,
   KubernetesProxyClient,
   KubernetesSession,
@@ -170,13 +170,9 @@ export class DefaultMeshStatusService
 
   /** Validates a window such as `5m`; the configured default when left out. */
   private window(value: string | undefined): string {
-    const window = value ?? this.options.config.window;
-    if (!isPromDuration(window) || promDurationSeconds(window) < 1) {
-      throw new InputError(
-        `Invalid window "${window}": use a Prometheus duration such as 30s, 5m, 1h or 1h30m`,
-      );
-    }
-    return window;
+    return assertPromDuration(value ?? this.options.config.window, 'window', {
+      minSeconds: 1,
+    });
   }
 
   private principalKey(credentials: BackstageCredentials): string {
@@ -750,11 +746,7 @@ export class DefaultMeshStatusService
       ['range', range],
       ['step', step],
     ]) {
-      if (!isPromDuration(value) || promDurationSeconds(value) < 1) {
-        throw new InputError(
-          `Invalid ${name} "${value}": use a Prometheus duration such as 1m, 15m or 1h`,
-        );
-      }
+      assertPromDuration(value, name, { minSeconds: 1 });
     }
     const rangeSeconds = promDurationSeconds(range);
     const stepSeconds = promDurationSeconds(step);
