@@ -384,7 +384,7 @@ describe('mesh:namespace:onboard', () => {
         '/apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080';
       fake.failWrite(3);
       let writesSeen = 0;
-      fake.onWrite = (cluster, path, object) => {
+      fake.onWrite = cluster => {
         if (++writesSeen !== 2) return;
         // Between onboarding's writes, another tool deletes and re-creates
         // the Server: same name, a new object.
@@ -393,7 +393,6 @@ describe('mesh:namespace:onboard', () => {
           ...theirs,
           metadata: { ...theirs.metadata, uid: 'someone-else' },
         });
-        expect(object).toBeDefined();
       };
       const { done } = run({
         cluster: 'homelab',
