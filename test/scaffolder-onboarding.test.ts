@@ -24,8 +24,12 @@ import {
 import { startDemoCluster, DemoCluster } from '../packages/demo-cluster/src';
 import scaffolderModuleMesh, {
   createMeshNamespaceOnboardAction,
-  HttpKubernetesApi,
 } from '../plugins/scaffolder-backend-module-mesh/src';
+import {
+  KUBE_RESOURCES,
+  KubeResourceType,
+  KubernetesClient,
+} from '../plugins/mesh-node/src';
 import meshPlugin from '../plugins/mesh-backend/src';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -52,7 +56,7 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
   let workspace: string;
 
   const api = (cluster: 'homelab' | 'cloud') =>
-    new HttpKubernetesApi({
+    new KubernetesClient({
       baseUrl: demo.apiUrls[cluster],
       headers: async () => ({ Authorization: `Bearer demo-${cluster}-token` }),
     });
@@ -89,8 +93,12 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     return outputs;
   }
 
-  const get = (cluster: 'homelab' | 'cloud', path: string) =>
-    api(cluster).get(path);
+  const get = (
+    cluster: 'homelab' | 'cloud',
+    type: KubeResourceType,
+    name: string,
+    namespace?: string,
+  ) => api(cluster).get(type, name, namespace);
 
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'meshlens-onboard-'));
@@ -106,10 +114,10 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
   });
 
   it('changes nothing in a dry run', async () => {
-    const before = await get('homelab', '/api/v1/namespaces/sensors');
-    const deployments = await api('homelab').list(
-      '/apis/apps/v1/namespaces/sensors/deployments',
-    );
+    const before = await get('homelab', KUBE_RESOURCES.namespace, 'sensors');
+    const deployments = await api('homelab').list(KUBE_RESOURCES.deployment, {
+      namespace: 'sensors',
+    });
     assert.ok(deployments.length > 0);
     const out = await onboard(
       {
@@ -127,7 +135,7 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
         ...deployments.map(d => `restart Deployment ${d.metadata.name}`),
       ],
     );
-    const after = await get('homelab', '/api/v1/namespaces/sensors');
+    const after = await get('homelab', KUBE_RESOURCES.namespace, 'sensors');
     assert.equal(
       after?.metadata.resourceVersion,
       before?.metadata.resourceVersion,
@@ -141,7 +149,7 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
       mesh: 'linkerd',
       restartWorkloads: true,
     });
-    const ns = await get('homelab', '/api/v1/namespaces/sensors');
+    const ns = await get('homelab', KUBE_RESOURCES.namespace, 'sensors');
     assert.equal(ns?.metadata.annotations?.['linkerd.io/inject'], 'enabled');
     assert.equal(ns?.metadata.labels?.['linkerd.io/inject'], undefined);
     const managers = ((ns?.metadata as any).managedFields ?? []).map(
@@ -158,7 +166,9 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
       meshedPods: out.rollout.pods,
       complete: true,
     });
-    const pods = await api('homelab').list('/api/v1/namespaces/sensors/pods');
+    const pods = await api('homelab').list(KUBE_RESOURCES.pod, {
+      namespace: 'sensors',
+    });
     const running = pods.filter(p => !(p.metadata as any).deletionTimestamp);
     assert.ok(running.length > 0);
     for (const p of running) {
@@ -171,7 +181,7 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
   });
 
   it('changes nothing on a second run, and says so', async () => {
-    const before = await get('homelab', '/api/v1/namespaces/sensors');
+    const before = await get('homelab', KUBE_RESOURCES.namespace, 'sensors');
     const out = await onboard({
       cluster: 'homelab',
       namespace: 'sensors',
@@ -183,7 +193,7 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
       out.summary,
       /^Nothing to change: homelab\/sensors is already onboarded to linkerd/,
     );
-    const after = await get('homelab', '/api/v1/namespaces/sensors');
+    const after = await get('homelab', KUBE_RESOURCES.namespace, 'sensors');
     assert.equal(
       after?.metadata.resourceVersion,
       before?.metadata.resourceVersion,
@@ -192,10 +202,13 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
 
   it('rolls back what it applied when the API server refuses a later write', async () => {
     // Another tool owns meshlens-default's spec: our server-side apply conflicts.
-    const policyPath =
-      '/apis/policy.linkerd.io/v1alpha1/namespaces/reports/authorizationpolicies/meshlens-default';
+    const policy = [
+      KUBE_RESOURCES.linkerdAuthorizationPolicy,
+      'meshlens-default',
+      'reports',
+    ] as const;
     await api('homelab').apply(
-      policyPath,
+      KUBE_RESOURCES.linkerdAuthorizationPolicy,
       {
         apiVersion: 'policy.linkerd.io/v1alpha1',
         kind: 'AuthorizationPolicy',
@@ -209,10 +222,10 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
           requiredAuthenticationRefs: [],
         },
       },
-      'kubectl',
+      { fieldManager: 'kubectl' },
     );
-    const nsBefore = await get('homelab', '/api/v1/namespaces/reports');
-    const policyBefore = await get('homelab', policyPath);
+    const nsBefore = await get('homelab', KUBE_RESOURCES.namespace, 'reports');
+    const policyBefore = await get('homelab', ...policy);
 
     await assert.rejects(
       onboard({
@@ -230,9 +243,9 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
       },
     );
 
-    const servers = await api('homelab').list(
-      '/apis/policy.linkerd.io/v1beta3/namespaces/reports/servers',
-    );
+    const servers = await api('homelab').list(KUBE_RESOURCES.linkerdServer, {
+      namespace: 'reports',
+    });
     assert.deepEqual(
       servers.filter(s => s.metadata.name.startsWith('meshlens-')),
       [],
@@ -240,15 +253,17 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     assert.equal(
       await get(
         'homelab',
-        '/apis/policy.linkerd.io/v1alpha1/namespaces/reports/meshtlsauthentications/meshlens-default',
+        KUBE_RESOURCES.linkerdMeshTlsAuthentication,
+        'meshlens-default',
+        'reports',
       ),
       undefined,
     );
     assert.deepEqual(
-      (await get('homelab', policyPath))?.spec,
+      (await get('homelab', ...policy))?.spec,
       policyBefore?.spec,
     );
-    const nsAfter = await get('homelab', '/api/v1/namespaces/reports');
+    const nsAfter = await get('homelab', KUBE_RESOURCES.namespace, 'reports');
     assert.deepEqual(
       nsAfter?.metadata.annotations,
       nsBefore?.metadata.annotations,
@@ -273,11 +288,13 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
         'patch Namespace jobs',
       ],
     );
-    const ns = await get('cloud', '/api/v1/namespaces/jobs');
+    const ns = await get('cloud', KUBE_RESOURCES.namespace, 'jobs');
     assert.equal(ns?.metadata.labels?.['istio-injection'], 'enabled');
     const pa = await get(
       'cloud',
-      '/apis/security.istio.io/v1/namespaces/jobs/peerauthentications/default',
+      KUBE_RESOURCES.istioPeerAuthentication,
+      'default',
+      'jobs',
     );
     assert.deepEqual(pa?.spec, { mtls: { mode: 'PERMISSIVE' } });
   });
@@ -320,10 +337,10 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
   };
 
   async function namespaceAnnotation(): Promise<string | undefined> {
-    const ns = await new HttpKubernetesApi({
+    const ns = await new KubernetesClient({
       baseUrl: demo.apiUrls.homelab,
       headers: async () => ({ Authorization: 'Bearer demo-homelab-token' }),
-    }).get('/api/v1/namespaces/reports');
+    }).get(KUBE_RESOURCES.namespace, 'reports');
     return ns?.metadata.annotations?.['linkerd.io/inject'];
   }
 

@@ -4,7 +4,7 @@ import {
   CertificateThresholds,
   DEFAULT_CERTIFICATE_THRESHOLDS,
 } from '@meshlens/plugin-mesh-common';
-import { isPromDuration } from '@meshlens/plugin-mesh-node';
+import { assertPromDuration } from '@meshlens/plugin-mesh-node';
 
 /** @public */
 export interface MeshClusterConfig {
@@ -50,12 +50,11 @@ export function readMeshConfig(root: Config): MeshConfig {
       },
     };
   });
-  const window = config?.getOptionalString('window') ?? DEFAULT_WINDOW;
-  if (!isPromDuration(window)) {
-    throw new InputError(
-      `mesh.window must be a Prometheus duration such as 5m, got "${window}"`,
-    );
-  }
+  const window = assertPromDuration(
+    config?.getOptionalString('window') ?? DEFAULT_WINDOW,
+    'mesh.window',
+    { minSeconds: 1 },
+  );
   const timeoutMs =
     config?.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) {

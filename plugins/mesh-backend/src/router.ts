@@ -10,17 +10,20 @@ import {
   meshCertificatesReadPermission,
   meshEntityReadPermission,
 } from '@meshlens/plugin-mesh-common';
-import { MeshStatusService, isPromDuration } from '@meshlens/plugin-mesh-node';
+import {
+  MeshStatusService,
+  isPromDuration,
+  PROM_DURATION_HINT,
+} from '@meshlens/plugin-mesh-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 
-const DURATION_HINT = 'a Prometheus duration such as 30s, 5m, 1h or 1h30m';
 const duration = (name: string) =>
   z
     .string()
     .refine(isPromDuration, {
-      message: `${name} must be ${DURATION_HINT}`,
+      message: `${name} must be ${PROM_DURATION_HINT}`,
     })
     .optional();
 

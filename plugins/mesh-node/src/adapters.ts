@@ -9,59 +9,15 @@ import {
   MeshCheck,
   MtlsMode,
 } from '@meshlens/plugin-mesh-common';
-
-/**
- * The parts of a Kubernetes object the adapters read. Secrets never reach an
- * adapter: certificates are read by the backend from the
- * {@link MeshCertificateSource}s an adapter names.
- * @public
- */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: Array<{ kind: string; name: string }>;
-    creationTimestamp?: string;
-  };
-  spec?: any;
-  status?: any;
-  data?: Record<string, string>;
-}
-
-/**
- * A kind of Kubernetes object, enough to build its API path.
- * @public
- */
-export interface KubeResourceType {
-  /** `v1` for the core group, otherwise `group/version`. */
-  apiVersion: string;
-  kind: string;
-  /** The plural resource name used in the URL, e.g. `peerauthentications`. */
-  plural: string;
-}
+import { KubernetesClusterReader } from './kubernetes/KubernetesProxyClient';
+import { KubeObject, KubeResourceType } from './kubernetes/types';
 
 /**
  * Read access to one cluster, through the Kubernetes backend's proxy.
  * A resource type whose CRD is not installed lists as empty.
  * @public
  */
-export interface MeshClusterReader {
-  readonly cluster: string;
-  list(
-    type: KubeResourceType,
-    options?: { namespace?: string; labelSelector?: string },
-  ): Promise<KubeObject[]>;
-  get(
-    type: KubeResourceType,
-    name: string,
-    namespace?: string,
-  ): Promise<KubeObject | undefined>;
-}
+export type MeshClusterReader = KubernetesClusterReader;
 
 /**
  * A mesh's control plane as an adapter found it in a cluster.

@@ -1,5 +1,6 @@
 /**
- * Extension points and the status service of the Meshlens backend.
+ * Extension points and the status service of the Meshlens backend, and the
+ * Kubernetes layer every Meshlens backend package reads and writes through.
  *
  * @packageDocumentation
  */
@@ -7,3 +8,5 @@ export * from './statusService';
 export { MeshStatusClient, MESH_PLUGIN_WIRING } from './statusClient';
 export * from './adapters';
 export * from './promql';
+export * from './duration';
+export * from './kubernetes';

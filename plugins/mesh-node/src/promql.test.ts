@@ -1,7 +1,5 @@
 import {
   escapePromqlRegex,
-  isPromDuration,
-  promDurationSeconds,
   promqlBy,
   promqlMatcher,
   promqlSelector,
@@ -96,33 +94,6 @@ describe('promqlMatcher', () => {
   it('escapes every regex metacharacter', () => {
     expect(escapePromqlRegex('a.b*c+d?e^f$g{h}i(j)k|l[m]n\\o')).toBe(
       'a\\.b\\*c\\+d\\?e\\^f\\$g\\{h\\}i\\(j\\)k\\|l\\[m\\]n\\\\o',
-    );
-  });
-});
-
-describe('durations', () => {
-  it('accepts Prometheus durations only', () => {
-    for (const ok of ['5m', '30s', '1h30m', '250ms', '2d', '1w']) {
-      expect(isPromDuration(ok)).toBe(true);
-    }
-    for (const bad of [
-      '5',
-      '5 m',
-      '5minutes',
-      '',
-      '-5m',
-      '5m]) or vector(1',
-      '1.5h',
-    ]) {
-      expect(isPromDuration(bad)).toBe(false);
-    }
-  });
-  it('converts to seconds', () => {
-    expect(promDurationSeconds('1h30m')).toBe(5400);
-    expect(promDurationSeconds('5m')).toBe(300);
-    expect(promDurationSeconds('250ms')).toBe(0.25);
-    expect(() => promDurationSeconds('x')).toThrow(
-      'Invalid Prometheus duration',
     );
   });
 });

@@ -5,7 +5,6 @@
  */
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const REGEX_META = /[.*+?^${}()|[\]\\]/g;
 
 /**
@@ -34,38 +33,6 @@ export function assertPromqlLabelName(name: string): string {
     throw new TypeError(`Invalid Prometheus label name "${name}"`);
   }
   return name;
-}
-
-/**
- * True for a Prometheus duration such as `30s`, `5m` or `1h30m`.
- * @public
- */
-export function isPromDuration(value: string): boolean {
-  return DURATION.test(value);
-}
-
-/**
- * Seconds in a Prometheus duration.
- * @public
- */
-export function promDurationSeconds(value: string): number {
-  if (!isPromDuration(value)) {
-    throw new TypeError(`Invalid Prometheus duration "${value}"`);
-  }
-  const units: Record<string, number> = {
-    ms: 0.001,
-    s: 1,
-    m: 60,
-    h: 3600,
-    d: 86400,
-    w: 604800,
-    y: 31536000,
-  };
-  let total = 0;
-  for (const [, n, unit] of value.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(n) * units[unit];
-  }
-  return total;
 }
 
 /**

@@ -9,10 +9,10 @@ export { scaffolderModuleMesh as default } from './module';
 export { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
 export { createMeshCheckAction } from './actions/meshCheck';
 export { createMeshAdrCreateAction } from './actions/meshAdrCreate';
-export type { MeshClusterActionOptions } from './actions/options';
-export type { KubernetesApi, KubernetesApiFactory } from './kubernetes/types';
-export { HttpKubernetesApi } from './kubernetes/HttpKubernetesApi';
-export { createKubernetesProxyApiFactory } from './kubernetes/proxyApi';
+export type {
+  KubernetesClientFactory,
+  MeshClusterActionOptions,
+} from './actions/options';
 export type { OnboardingSettings } from './config';
 export type {
   ChangeRecord,

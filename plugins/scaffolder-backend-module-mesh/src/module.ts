@@ -3,12 +3,15 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { meshStatusServiceRef } from '@meshlens/plugin-mesh-node';
+import {
+  KubernetesProxyClient,
+  meshStatusServiceRef,
+} from '@meshlens/plugin-mesh-node';
 import { createMeshAdrCreateAction } from './actions/meshAdrCreate';
 import { createMeshCheckAction } from './actions/meshCheck';
 import { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
+import { KubernetesClientFactory } from './actions/options';
 import { readOnboardingSettings } from './config';
-import { createKubernetesProxyApiFactory } from './kubernetes/proxyApi';
 
 /**
  * Adds the Meshlens actions to the scaffolder: `mesh:namespace:onboard`,
@@ -39,7 +42,11 @@ export const scaffolderModuleMesh = createBackendModule({
         meshStatus,
       }) {
         const settings = readOnboardingSettings(config);
-        const kubernetes = createKubernetesProxyApiFactory({ discovery, auth });
+        const proxy = new KubernetesProxyClient({ discovery, auth });
+        const kubernetes: KubernetesClientFactory = ({
+          cluster,
+          credentials,
+        }) => proxy.cluster(cluster, credentials);
         scaffolder.addActions(
           createMeshNamespaceOnboardAction({
             kubernetes,

@@ -1,7 +1,6 @@
 import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
-  KubeResourceType,
   MeshAdapter,
   MeshAssessmentContext,
   MeshCertificateSource,
@@ -15,11 +14,13 @@ import {
   MeshWorkload,
   PromSample,
   PromSeries,
+  KUBE_RESOURCES,
+  isWorkloadReady,
+  LabelSelectorSpec,
+  labelSelectorFromSpec,
+  matchesLabelSelector,
 } from '@meshlens/plugin-mesh-node';
 import {
-  CONFIG_MAP,
-  DAEMON_SET,
-  NETWORK_POLICY,
   DestinationRequestMetrics,
   destinationMetricQueries,
   destinationRangeQueries,
@@ -28,14 +29,8 @@ import {
   TrafficAccumulator,
   imageTag,
   summarizeNetworkPolicy,
-  workloadReady,
 } from './common';
 
-const CILIUM_NETWORK_POLICY: KubeResourceType = {
-  apiVersion: 'cilium.io/v2',
-  kind: 'CiliumNetworkPolicy',
-  plural: 'ciliumnetworkpolicies',
-};
 const PROXY_VISIBILITY = 'policy.cilium.io/proxy-visibility';
 /** Cilium's dashboard counts everything but 5xx as success. */
 const isSuccess = (status: string | undefined) => !/^5/.test(status ?? '');
@@ -76,19 +71,32 @@ function selects(
   policy: KubeObject,
   labels: Record<string, string> | undefined,
 ) {
-  const match = policy.spec?.endpointSelector?.matchLabels ?? {};
-  return Object.entries<string>(match).every(([k, v]) => {
-    // Cilium also accepts labels prefixed with their source, e.g. k8s:app.
-    const key = k.replace(/^k8s:/, '');
-    return labels?.[key] === v;
+  const spec: LabelSelectorSpec = policy.spec?.endpointSelector ?? {};
+  // Cilium also accepts labels prefixed with their source, e.g. k8s:app.
+  const unprefixed = (key: string) => key.replace(/^k8s:/, '');
+  const selector = labelSelectorFromSpec({
+    matchLabels: Object.fromEntries(
+      Object.entries(spec.matchLabels ?? {}).map(([k, v]) => [
+        unprefixed(k),
+        v,
+      ]),
+    ),
+    matchExpressions: (spec.matchExpressions ?? []).map(e => ({
+      ...e,
+      key: unprefixed(e.key),
+    })),
   });
+  return selector !== undefined && matchesLabelSelector(selector, labels);
 }
 
 /** Cilium: the eBPF data plane, with Hubble's HTTP metrics where L7 visibility is on. */
 export class CiliumAdapter implements MeshAdapter {
   readonly mesh = 'cilium';
-  readonly detectionResources = [CILIUM_NETWORK_POLICY];
-  readonly policyResources = [CILIUM_NETWORK_POLICY, NETWORK_POLICY];
+  readonly detectionResources = [KUBE_RESOURCES.ciliumNetworkPolicy];
+  readonly policyResources = [
+    KUBE_RESOURCES.ciliumNetworkPolicy,
+    KUBE_RESOURCES.networkPolicy,
+  ];
 
   async readControlPlane(
     reader: MeshClusterReader,
@@ -97,15 +105,17 @@ export class CiliumAdapter implements MeshAdapter {
     const found = await readAlongsideKnownNamespace({
       known,
       locate: () =>
-        reader.list(DAEMON_SET, { labelSelector: 'k8s-app=cilium' }),
+        reader.list(KUBE_RESOURCES.daemonSet, {
+          labelSelector: 'k8s-app=cilium',
+        }),
       namespaceOf: agents => agents[0]?.metadata.namespace,
-      read: ns => reader.get(CONFIG_MAP, 'cilium-config', ns),
+      read: ns => reader.get(KUBE_RESOURCES.configMap, 'cilium-config', ns),
     });
     if (!found) return undefined;
     const { located: agents, namespace } = found;
     const config = found.objects?.data ?? {};
     const problems = agents
-      .filter(a => !workloadReady(a))
+      .filter(a => !isWorkloadReady(a))
       .map(a => `DaemonSet ${namespace}/${a.metadata.name} is not ready`);
     if (config['enable-hubble'] === 'false') {
       problems.push(

@@ -1,7 +1,6 @@
 import { Edge, GoldenMetrics } from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
-  KubeResourceType,
   MeshWorkload,
   MeshWorkloadSeries,
   MeshWorkloadTraffic,
@@ -13,28 +12,10 @@ import {
   promqlBy,
   promqlMatcher,
   promqlSelector,
+  LabelSelectorSpec,
+  labelSelectorFromSpec,
+  matchesLabelSelector,
 } from '@meshlens/plugin-mesh-node';
-
-export const DEPLOYMENT: KubeResourceType = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  plural: 'deployments',
-};
-export const DAEMON_SET: KubeResourceType = {
-  apiVersion: 'apps/v1',
-  kind: 'DaemonSet',
-  plural: 'daemonsets',
-};
-export const NETWORK_POLICY: KubeResourceType = {
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  plural: 'networkpolicies',
-};
-export const CONFIG_MAP: KubeResourceType = {
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-};
 
 export const QUANTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
@@ -53,27 +34,23 @@ export function imageTag(image: string | undefined): string | null {
   return colon > lastSlash ? image.slice(colon + 1) : null;
 }
 
-/** Ready when every desired replica (or scheduled daemon pod) is ready. */
-export function workloadReady(object: KubeObject): boolean {
-  const s = object.status ?? {};
-  if (object.kind === 'DaemonSet' || s.desiredNumberScheduled !== undefined) {
-    return (s.numberReady ?? 0) >= (s.desiredNumberScheduled ?? 1);
-  }
-  const want = object.spec?.replicas ?? 1;
-  return (s.readyReplicas ?? 0) >= want;
-}
-
 export function finite(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : value;
 }
 
-/** Pod-template labels matched against `matchLabels` (policies that select workloads). */
+/** Whether a policy's label selector selects the workload's pod template. */
 export function selectsWorkload(
-  matchLabels: Record<string, string> | undefined,
+  spec: LabelSelectorSpec | undefined,
   workload: MeshWorkload,
 ): boolean {
-  const labels = workload.object.spec?.template?.metadata?.labels ?? {};
-  return Object.entries(matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const selector = labelSelectorFromSpec(spec);
+  return (
+    selector !== undefined &&
+    matchesLabelSelector(
+      selector,
+      workload.object.spec?.template?.metadata?.labels,
+    )
+  );
 }
 
 interface EdgeCounts {

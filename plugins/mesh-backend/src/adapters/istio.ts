@@ -19,11 +19,10 @@ import {
   promqlBy,
   promqlMatcher,
   promqlSelector,
+  KUBE_RESOURCES,
+  isWorkloadReady,
 } from '@meshlens/plugin-mesh-node';
 import {
-  DAEMON_SET,
-  DEPLOYMENT,
-  NETWORK_POLICY,
   DestinationRequestMetrics,
   destinationMetricQueries,
   destinationRangeQueries,
@@ -35,29 +34,7 @@ import {
   samples,
   selectsWorkload,
   summarizeNetworkPolicy,
-  workloadReady,
 } from './common';
-
-const PEER_AUTHENTICATION: KubeResourceType = {
-  apiVersion: 'security.istio.io/v1',
-  kind: 'PeerAuthentication',
-  plural: 'peerauthentications',
-};
-const AUTHORIZATION_POLICY: KubeResourceType = {
-  apiVersion: 'security.istio.io/v1',
-  kind: 'AuthorizationPolicy',
-  plural: 'authorizationpolicies',
-};
-const DESTINATION_RULE: KubeResourceType = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'DestinationRule',
-  plural: 'destinationrules',
-};
-const VIRTUAL_SERVICE: KubeResourceType = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  plural: 'virtualservices',
-};
 
 const INJECTION_LABEL = 'istio-injection';
 const REVISION_LABEL = 'istio.io/rev';
@@ -106,11 +83,11 @@ export class IstioAdapter implements MeshAdapter {
   readonly mesh = 'istio';
   readonly detectionResources: KubeResourceType[] = [];
   readonly policyResources = [
-    PEER_AUTHENTICATION,
-    AUTHORIZATION_POLICY,
-    DESTINATION_RULE,
-    VIRTUAL_SERVICE,
-    NETWORK_POLICY,
+    KUBE_RESOURCES.istioPeerAuthentication,
+    KUBE_RESOURCES.istioAuthorizationPolicy,
+    KUBE_RESOURCES.istioDestinationRule,
+    KUBE_RESOURCES.istioVirtualService,
+    KUBE_RESOURCES.networkPolicy,
   ];
 
   async readControlPlane(
@@ -121,12 +98,17 @@ export class IstioAdapter implements MeshAdapter {
       known,
       locate: () =>
         Promise.all([
-          reader.list(DEPLOYMENT, { labelSelector: 'app=istiod' }),
-          reader.list(DAEMON_SET, { labelSelector: 'app=ztunnel' }),
+          reader.list(KUBE_RESOURCES.deployment, {
+            labelSelector: 'app=istiod',
+          }),
+          reader.list(KUBE_RESOURCES.daemonSet, {
+            labelSelector: 'app=ztunnel',
+          }),
         ]),
       namespaceOf: ([istiods]) => istiods[0]?.metadata.namespace,
       // The root namespace's PeerAuthentication sets the mesh-wide mode.
-      read: ns => reader.list(PEER_AUTHENTICATION, { namespace: ns }),
+      read: ns =>
+        reader.list(KUBE_RESOURCES.istioPeerAuthentication, { namespace: ns }),
     });
     if (!found) return undefined;
     const {
@@ -136,7 +118,7 @@ export class IstioAdapter implements MeshAdapter {
     } = found;
     const meshWide = rootPolicies.find(p => !p.spec?.selector);
     const problems = [...istiods, ...ztunnels]
-      .filter(d => !workloadReady(d))
+      .filter(d => !isWorkloadReady(d))
       .map(
         d =>
           `${d.kind ?? 'Workload'} ${d.metadata.namespace}/${
@@ -275,7 +257,7 @@ export class IstioAdapter implements MeshAdapter {
     const forWorkload = policies.find(
       p =>
         p.spec?.selector?.matchLabels &&
-        selectsWorkload(p.spec.selector.matchLabels, workload),
+        selectsWorkload(p.spec.selector, workload),
     );
     const namespaceWide = policies.find(p => !p.spec?.selector);
     return toMtlsMode(

@@ -21,11 +21,10 @@ import {
   promqlBy,
   promqlMatcher,
   promqlSelector,
+  KUBE_RESOURCES,
+  isWorkloadReady,
 } from '@meshlens/plugin-mesh-node';
 import {
-  CONFIG_MAP,
-  DEPLOYMENT,
-  NETWORK_POLICY,
   QUANTILES,
   SeriesAccumulator,
   TrafficAccumulator,
@@ -33,7 +32,6 @@ import {
   imageTag,
   samples,
   summarizeNetworkPolicy,
-  workloadReady,
 } from './common';
 
 const INJECT_ANNOTATION = 'linkerd.io/inject';
@@ -44,27 +42,6 @@ const MISTAKEN_LABELS = ['linkerd.io/injection', 'linkerd.io/inject'];
 const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
 const WORKLOAD_LABELS = ['deployment', 'statefulset', 'daemonset'];
 const DST_WORKLOAD_LABELS = WORKLOAD_LABELS.map(l => `dst_${l}`);
-
-const SERVER: KubeResourceType = {
-  apiVersion: 'policy.linkerd.io/v1beta3',
-  kind: 'Server',
-  plural: 'servers',
-};
-const AUTHORIZATION_POLICY: KubeResourceType = {
-  apiVersion: 'policy.linkerd.io/v1alpha1',
-  kind: 'AuthorizationPolicy',
-  plural: 'authorizationpolicies',
-};
-const MESH_TLS_AUTHENTICATION: KubeResourceType = {
-  apiVersion: 'policy.linkerd.io/v1alpha1',
-  kind: 'MeshTLSAuthentication',
-  plural: 'meshtlsauthentications',
-};
-const HTTP_ROUTE: KubeResourceType = {
-  apiVersion: 'policy.linkerd.io/v1beta3',
-  kind: 'HTTPRoute',
-  plural: 'httproutes',
-};
 
 function workloadOf(labels: Record<string, string>, prefix = ''): string {
   for (const l of WORKLOAD_LABELS) {
@@ -78,11 +55,11 @@ export class LinkerdAdapter implements MeshAdapter {
   readonly mesh = 'linkerd';
   readonly detectionResources: KubeResourceType[] = [];
   readonly policyResources = [
-    SERVER,
-    AUTHORIZATION_POLICY,
-    MESH_TLS_AUTHENTICATION,
-    HTTP_ROUTE,
-    NETWORK_POLICY,
+    KUBE_RESOURCES.linkerdServer,
+    KUBE_RESOURCES.linkerdAuthorizationPolicy,
+    KUBE_RESOURCES.linkerdMeshTlsAuthentication,
+    KUBE_RESOURCES.linkerdHttpRoute,
+    KUBE_RESOURCES.networkPolicy,
   ];
 
   async readControlPlane(
@@ -92,14 +69,18 @@ export class LinkerdAdapter implements MeshAdapter {
     const found = await readAlongsideKnownNamespace({
       known,
       locate: () =>
-        reader.list(DEPLOYMENT, {
+        reader.list(KUBE_RESOURCES.deployment, {
           labelSelector: 'linkerd.io/control-plane-component',
         }),
       namespaceOf: deployments => deployments[0]?.metadata.namespace,
       read: ns =>
         Promise.all([
-          reader.get(CONFIG_MAP, 'linkerd-config', ns),
-          reader.get(CONFIG_MAP, 'linkerd-identity-trust-roots', ns),
+          reader.get(KUBE_RESOURCES.configMap, 'linkerd-config', ns),
+          reader.get(
+            KUBE_RESOURCES.configMap,
+            'linkerd-identity-trust-roots',
+            ns,
+          ),
         ]),
     });
     if (!found) return undefined;
@@ -115,7 +96,7 @@ export class LinkerdAdapter implements MeshAdapter {
       values = {};
     }
     const problems = deployments
-      .filter(d => d.metadata.namespace === namespace && !workloadReady(d))
+      .filter(d => d.metadata.namespace === namespace && !isWorkloadReady(d))
       .map(d => `Deployment ${namespace}/${d.metadata.name} is not ready`);
     const bundle = trustRoots?.data?.['ca-bundle.crt'];
     return {

@@ -8,26 +8,10 @@ import {
   daysLeft,
 } from '@meshlens/plugin-mesh-common';
 import {
-  KubeResourceType,
   MeshCertificateSource,
   MeshClusterReader,
+  KUBE_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
-
-export const SECRET: KubeResourceType = {
-  apiVersion: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-};
-export const CONFIG_MAP: KubeResourceType = {
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-};
-export const CERT_MANAGER_CERTIFICATE: KubeResourceType = {
-  apiVersion: 'cert-manager.io/v1',
-  kind: 'Certificate',
-  plural: 'certificates',
-};
 
 const PEM_BLOCK =
   /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -139,7 +123,9 @@ export class CertificateReader {
       return this.readCertManager(reader, source);
     }
     const object = await reader.get(
-      source.kind === 'Secret' ? SECRET : CONFIG_MAP,
+      source.kind === 'Secret'
+        ? KUBE_RESOURCES.secret
+        : KUBE_RESOURCES.configMap,
       source.name,
       source.namespace,
     );
@@ -171,7 +157,7 @@ export class CertificateReader {
     source: MeshCertificateSource,
   ): Promise<Array<{ info: CertificateInfo }>> {
     const object = await reader.get(
-      CERT_MANAGER_CERTIFICATE,
+      KUBE_RESOURCES.certManagerCertificate,
       source.name,
       source.namespace,
     );

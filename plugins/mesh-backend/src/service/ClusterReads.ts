@@ -4,20 +4,20 @@ import {
   MeshAdapter,
   MeshClusterReader,
   MeshControlPlaneState,
+  KubernetesSession,
+  formatLabelSelector,
+  WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
 import {
   CertificateReadResult,
   CertificateReader,
 } from '../clients/CertificateReader';
-import { KubernetesSession } from '../clients/KubernetesProxyClient';
 import { PrometheusClient } from '../clients/PrometheusClient';
-import { formatLabelSelector } from '../clients/labelSelector';
 import { NamespaceMesh, detectMesh } from './meshDetection';
 import { MeshCertificateRead, MeshRead, MeshReads } from './MeshReads';
 import {
   KubeSnapshot,
   MetricsResult,
-  WORKLOAD_TYPES,
   errorMessage,
   readControlPlanes,
   readKubeSnapshot,
@@ -353,7 +353,7 @@ export class ClusterReads {
     if (target.namespace) return [target.namespace];
     const labelSelector = formatLabelSelector(target.selector);
     const lists = await Promise.all(
-      WORKLOAD_TYPES.map(t => reader.list(t, { labelSelector })),
+      WORKLOAD_RESOURCES.map(t => reader.list(t, { labelSelector })),
     );
     return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
       .filter(Boolean)

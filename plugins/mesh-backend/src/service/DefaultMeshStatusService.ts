@@ -21,7 +21,7 @@ import {
   MeshTimeseriesRequestOptions,
 } from '@meshlens/plugin-mesh-node';
 import { CertificateReader } from '../clients/CertificateReader';
-import { KubernetesProxyClient } from '../clients/KubernetesProxyClient';
+import { KubernetesProxyClient } from '@meshlens/plugin-mesh-node';
 import { PrometheusClient } from '../clients/PrometheusClient';
 import { MeshConfig } from '../config';
 import { CertificatesQuery } from './CertificatesQuery';

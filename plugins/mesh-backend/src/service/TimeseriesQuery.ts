@@ -4,7 +4,7 @@ import {
   MeshAdapter,
   MeshTimeseriesRequestOptions,
 } from '@meshlens/plugin-mesh-node';
-import { KubernetesSession } from '../clients/KubernetesProxyClient';
+import { KubernetesSession } from '@meshlens/plugin-mesh-node';
 import { PrometheusClient } from '../clients/PrometheusClient';
 import { entityWorkloads } from './assemble';
 import { catalogEntity } from './catalogEntities';

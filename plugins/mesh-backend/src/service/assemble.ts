@@ -13,17 +13,15 @@ import {
   MeshWorkload,
   MeshWorkloadCertificate,
   MeshWorkloadTraffic,
+  LabelSelector,
+  labelSelectorFromSpec,
+  labelIndexOf,
 } from '@meshlens/plugin-mesh-node';
 import { stringify as toYaml } from 'yaml';
 import {
   CertificateReader,
   IssuerVerification,
 } from '../clients/CertificateReader';
-import {
-  LabelSelector,
-  fromLabelSelectorSpec,
-  labelIndexOf,
-} from '../clients/labelSelector';
 import { MeshClusterConfig } from '../config';
 import { StatusCheckInput, statusChecks } from './checks';
 import { ByNamespace } from './clusterSnapshot';
@@ -42,7 +40,7 @@ export function entityWorkloads(
   return labelIndexOf(workloads.get(namespace) ?? NONE)
     .select(selector)
     .map(w => {
-      const podSelector = fromLabelSelectorSpec(w.spec?.selector);
+      const podSelector = labelSelectorFromSpec(w.spec?.selector);
       return {
         kind: w.kind ?? 'Deployment',
         name: w.metadata.name,

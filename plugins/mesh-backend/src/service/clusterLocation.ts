@@ -1,5 +1,5 @@
 import { ClusterMeshStatus } from '@meshlens/plugin-mesh-common';
-import { KubernetesSession } from '../clients/KubernetesProxyClient';
+import { KubernetesSession } from '@meshlens/plugin-mesh-node';
 import { unknownClusterCheck } from './checks';
 import { errorMessage } from './clusterSnapshot';
 import { LocatedTarget } from './entityTargets';

@@ -9,24 +9,10 @@ import {
   MeshWorkloadCertificate,
   MeshWorkloadTraffic,
   PromSample,
+  KUBE_RESOURCES,
+  WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
 import { PrometheusClient } from '../clients/PrometheusClient';
-
-export const NAMESPACE: KubeResourceType = {
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  plural: 'namespaces',
-};
-export const POD: KubeResourceType = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  plural: 'pods',
-};
-export const WORKLOAD_TYPES: KubeResourceType[] = [
-  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet', plural: 'daemonsets' },
-];
 
 export function errorMessage(e: unknown): string {
   const err = e as Error & { response?: { status?: number } };
@@ -92,11 +78,11 @@ export async function readKubeSnapshot(
   resourceTypes: Map<string, KubeResourceType[]>,
 ): Promise<KubeSnapshot> {
   const namespaceObjects = namespaces
-    ? Promise.all(namespaces.map(n => reader.get(NAMESPACE, n))).then(
-        list => new Map(namespaces.map((n, i) => [n, list[i]] as const)),
-      )
+    ? Promise.all(
+        namespaces.map(n => reader.get(KUBE_RESOURCES.namespace, n)),
+      ).then(list => new Map(namespaces.map((n, i) => [n, list[i]] as const)))
     : reader
-        .list(NAMESPACE)
+        .list(KUBE_RESOURCES.namespace)
         .then(list => new Map(list.map(n => [n.metadata.name, n] as const)));
   const resourceEntries = [...resourceTypes.entries()].map(
     async ([mesh, types]) => {
@@ -111,8 +97,8 @@ export async function readKubeSnapshot(
   );
   const [ns, pods, workloadLists, resources] = await Promise.all([
     namespaceObjects,
-    listScoped(reader, POD, namespaces),
-    Promise.all(WORKLOAD_TYPES.map(t => listScoped(reader, t, namespaces))),
+    listScoped(reader, KUBE_RESOURCES.pod, namespaces),
+    Promise.all(WORKLOAD_RESOURCES.map(t => listScoped(reader, t, namespaces))),
     Promise.all(resourceEntries),
   ]);
   const workloads: ByNamespace = new Map();

@@ -1,3 +1,9 @@
+import {
+  LabelSelector,
+  equalitySelector,
+  parseLabelSelector,
+  assertNamespaceName,
+} from '@meshlens/plugin-mesh-node';
 import { Entity } from '@backstage/catalog-model';
 import {
   KUBERNETES_CLUSTER_ANNOTATION,
@@ -6,12 +12,6 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   MeshCheck,
 } from '@meshlens/plugin-mesh-common';
-import {
-  LabelSelector,
-  equalitySelector,
-  parseLabelSelector,
-} from '../clients/labelSelector';
-import { assertNamespaceName } from '../clients/names';
 import { invalidAnnotationCheck, missingAnnotationsCheck } from './checks';
 
 /** Where an entity's workloads are, read from the Kubernetes plugin's annotations. */

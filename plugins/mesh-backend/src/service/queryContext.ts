@@ -1,7 +1,7 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import { CertificateReader } from '../clients/CertificateReader';
-import { KubernetesProxyClient } from '../clients/KubernetesProxyClient';
+import { KubernetesProxyClient } from '@meshlens/plugin-mesh-node';
 import { PrometheusClient } from '../clients/PrometheusClient';
 import { MeshConfig } from '../config';
 import { ClusterReads } from './ClusterReads';

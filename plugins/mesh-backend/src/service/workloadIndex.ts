@@ -1,5 +1,5 @@
+import { formatLabelSelector } from '@meshlens/plugin-mesh-node';
 import { KUBERNETES_ID_ANNOTATION } from '@meshlens/plugin-mesh-common';
-import { formatLabelSelector } from '../clients/labelSelector';
 import { entityWorkloads } from './assemble';
 import { KubeSnapshot } from './clusterSnapshot';
 import { EntityTarget } from './entityTargets';

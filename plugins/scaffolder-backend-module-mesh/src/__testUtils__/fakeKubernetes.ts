@@ -1,10 +1,19 @@
-import { KubeObject } from '@meshlens/plugin-mesh-node';
+import {
+  KUBE_RESOURCES,
+  KUBERNETES_CLUSTER_HEADER,
+  KubeObject,
+  resourcePath,
+  resourceTypeOf,
+} from '@meshlens/plugin-mesh-node';
 import { http, HttpResponse } from 'msw';
 import { parse as parseYaml } from 'yaml';
-import { objectPath, RESOURCES, resourceOf } from '../kubernetes/resources';
 
-const PLURALS = new Set(Object.values(RESOURCES).map(r => r.plural));
-import { KUBERNETES_CLUSTER_HEADER } from '../kubernetes/proxyApi';
+const PLURALS = new Set<string>(
+  Object.values(KUBE_RESOURCES).map(r => r.plural),
+);
+
+const objectPath = (o: KubeObject) =>
+  resourcePath(resourceTypeOf(o), o.metadata.namespace, o.metadata.name);
 
 /** One request the fake API server received. */
 export interface RecordedRequest {
@@ -61,6 +70,7 @@ export class FakeKubernetes {
       store.set(objectPath(o), {
         ...clone(o),
         metadata: {
+          uid: `uid-${this.version}`,
           ...clone(o.metadata),
           resourceVersion: String(++this.version),
         },
@@ -88,7 +98,8 @@ export class FakeKubernetes {
       [...this.store(cluster).entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => {
-          const { resourceVersion, ...metadata } = v.metadata;
+          // Server-assigned, so a deleted and re-created object compares equal.
+          const { resourceVersion, uid, ...metadata } = v.metadata;
           return [k, { ...clone(v), metadata }];
         }),
     );
@@ -138,7 +149,14 @@ export class FakeKubernetes {
             { status: 404 },
           );
         }
-        return this.handle(cluster, request.method, path, url, body, contentType);
+        return this.handle(
+          cluster,
+          request.method,
+          path,
+          url,
+          body,
+          contentType,
+        );
       }),
     ];
   }
@@ -173,9 +191,14 @@ export class FakeKubernetes {
       if (found) return HttpResponse.json(found);
       const prefix = `${path}/`;
       const selector = url.searchParams.get('labelSelector');
+      // Only the equality syntax onboarding sends; anything else is refused
+      // rather than matched wrongly.
       const wanted = selector
         ? selector.split(',').map(s => s.split('=') as [string, string])
         : [];
+      if (wanted.some(w => w.length !== 2 || !w[0])) {
+        return this.status(400, `unable to parse requirement: ${selector}`);
+      }
       const items = [...store.entries()]
         .filter(
           ([k]) =>
@@ -193,19 +216,50 @@ export class FakeKubernetes {
       return this.status(404, `${path} not found`);
     }
 
-    this.writes++;
-    const failure = this.failures.get(this.writes);
-    if (failure) {
-      return this.status(failure, `injected failure of write ${this.writes}`);
+    const dryRun = url.searchParams.getAll('dryRun');
+    if (dryRun.some(v => v !== 'All')) {
+      return this.status(400, `invalid dryRun ${dryRun.join(',')}`);
+    }
+    const isDryRun = dryRun.length > 0;
+    if (!isDryRun) {
+      this.writes++;
+      const failure = this.failures.get(this.writes);
+      if (failure) {
+        return this.status(failure, `injected failure of write ${this.writes}`);
+      }
     }
     const live = store.get(path);
     const body = sent === undefined ? undefined : clone(sent);
     let next: Json;
     if (method === 'DELETE') {
       if (!live) return this.status(404, `${path} not found`);
+      const pre = body?.preconditions ?? {};
+      if (pre.uid !== undefined && pre.uid !== live.metadata.uid) {
+        return this.status(
+          409,
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`,
+        );
+      }
+      if (
+        pre.resourceVersion !== undefined &&
+        pre.resourceVersion !== live.metadata.resourceVersion
+      ) {
+        return this.status(
+          409,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`,
+        );
+      }
+      if (isDryRun) return HttpResponse.json(live);
       store.delete(path);
       this.onWrite?.(cluster, path, undefined);
       return HttpResponse.json({ kind: 'Status', status: 'Success' });
+    }
+    if (
+      method === 'PATCH' &&
+      contentType !== 'application/apply-patch+yaml' &&
+      contentType !== 'application/merge-patch+json'
+    ) {
+      return this.status(415, `the fake does not take ${contentType}`);
     }
     if (method === 'PUT') {
       if (!live) return this.status(404, `${path} not found`);
@@ -217,14 +271,19 @@ export class FakeKubernetes {
       if (!url.searchParams.get('fieldManager')) {
         return this.status(422, 'fieldManager is required for apply patch');
       }
-      resourceOf(body);
+      resourceTypeOf(body);
       // Close enough to server-side apply for objects with one manager.
       next = live ? mergePatch(live, body) : body;
     } else {
       if (!live) return this.status(404, `${path} not found`);
       next = mergePatch(live, body);
     }
+    if (isDryRun) {
+      // Validated and answered as if written; nothing stored.
+      return HttpResponse.json(next, { status: live ? 200 : 201 });
+    }
     next.metadata = {
+      uid: live?.metadata.uid ?? `uid-${this.version}`,
       ...next.metadata,
       resourceVersion: String(++this.version),
     };

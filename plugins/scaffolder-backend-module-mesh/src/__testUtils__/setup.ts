@@ -1,9 +1,12 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityMeshStatus } from '@meshlens/plugin-mesh-common';
-import { MeshStatusService } from '@meshlens/plugin-mesh-node';
+import {
+  KubernetesProxyClient,
+  MeshStatusService,
+} from '@meshlens/plugin-mesh-node';
 import { SetupServer } from 'msw/node';
-import { createKubernetesProxyApiFactory } from '../kubernetes/proxyApi';
 import { FakeKubernetes } from './fakeKubernetes';
 
 /** Where mockServices.discovery() puts the Kubernetes backend's proxy. */
@@ -29,11 +32,13 @@ export function actionOptions(
         getEntityTimeseries: jest.fn(),
       }
     : undefined;
+  const proxy = new KubernetesProxyClient({
+    discovery: mockServices.discovery(),
+    auth: mockServices.auth(),
+  });
   return {
-    kubernetes: createKubernetesProxyApiFactory({
-      discovery: mockServices.discovery(),
-      auth: mockServices.auth(),
-    }),
+    kubernetes: (o: { cluster: string; credentials: BackstageCredentials }) =>
+      proxy.cluster(o.cluster, o.credentials),
     permissions: mockServices.permissions({
       result: options.permission ?? AuthorizeResult.ALLOW,
     }),

@@ -379,6 +379,35 @@ describe('mesh:namespace:onboard', () => {
       expect(fake.snapshot('homelab')).toEqual(before);
     });
 
+    it('does not delete an object somebody re-created after onboarding created it', async () => {
+      const serverPath =
+        '/apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080';
+      fake.failWrite(3);
+      let writesSeen = 0;
+      fake.onWrite = cluster => {
+        if (++writesSeen !== 2) return;
+        // Between onboarding's writes, another tool deletes and re-creates
+        // the Server: same name, a new object.
+        const theirs = fake.get(cluster, serverPath);
+        fake.put(cluster, serverPath, {
+          ...theirs,
+          metadata: { ...theirs.metadata, uid: 'someone-else' },
+        });
+      };
+      const { done } = run({
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+        defaultPolicy: 'allow-same-namespace',
+      });
+      await expect(done).rejects.toThrow(
+        /Rolled back: Create Server sensors\/meshlens-port-9100\. Could NOT roll back \(fix by hand\): Create Server sensors\/meshlens-port-8080: Request failed with 409 Conflict: Precondition failed: UID in precondition: uid-\d+, UID in object meta: someone-else\.$/,
+      );
+      expect(fake.get('homelab', serverPath)?.metadata.uid).toBe(
+        'someone-else',
+      );
+    });
+
     it('puts the namespace and changed objects back exactly as they were when a later step fails', async () => {
       const nsPath = '/api/v1/namespaces/sensors';
       fake.add(

@@ -1,5 +1,4 @@
-import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { RESOURCES } from '../kubernetes/resources';
+import { KUBE_RESOURCES, KubeObject } from '@meshlens/plugin-mesh-node';
 import { DesiredState, OnboardingRequest } from './types';
 
 /** The field manager of every write, and the value of `managed-by` on our objects. */
@@ -67,7 +66,7 @@ function kubernetesNetworkPolicy(request: OnboardingRequest): KubeObject {
       ports: metricsPorts.map(port => ({ protocol: 'TCP', port })),
     });
   }
-  return object(RESOURCES.networkPolicy, POLICY_NAME, request.namespace, {
+  return object(KUBE_RESOURCES.networkPolicy, POLICY_NAME, request.namespace, {
     podSelector: {},
     policyTypes: ['Ingress'],
     ingress,
@@ -102,7 +101,7 @@ function linkerd(
     for (const port of ports) {
       objects.push(
         object(
-          RESOURCES.linkerdServer,
+          KUBE_RESOURCES.linkerdServer,
           `meshlens-port-${port}`,
           request.namespace,
           { podSelector: {}, port },
@@ -111,7 +110,7 @@ function linkerd(
     }
     objects.push(
       object(
-        RESOURCES.linkerdMeshTlsAuthentication,
+        KUBE_RESOURCES.linkerdMeshTlsAuthentication,
         POLICY_NAME,
         request.namespace,
         {
@@ -124,7 +123,7 @@ function linkerd(
     );
     objects.push(
       object(
-        RESOURCES.linkerdAuthorizationPolicy,
+        KUBE_RESOURCES.linkerdAuthorizationPolicy,
         POLICY_NAME,
         request.namespace,
         {
@@ -150,9 +149,14 @@ function linkerd(
 
 function istioSecurity(request: OnboardingRequest): KubeObject[] {
   const objects: KubeObject[] = [
-    object(RESOURCES.istioPeerAuthentication, 'default', request.namespace, {
-      mtls: { mode: request.mtlsMode === 'strict' ? 'STRICT' : 'PERMISSIVE' },
-    }),
+    object(
+      KUBE_RESOURCES.istioPeerAuthentication,
+      'default',
+      request.namespace,
+      {
+        mtls: { mode: request.mtlsMode === 'strict' ? 'STRICT' : 'PERMISSIVE' },
+      },
+    ),
   ];
   if (request.defaultPolicy !== 'none') {
     const allowed = allowedNamespaces(request);
@@ -166,7 +170,7 @@ function istioSecurity(request: OnboardingRequest): KubeObject[] {
           };
     objects.push(
       object(
-        RESOURCES.istioAuthorizationPolicy,
+        KUBE_RESOURCES.istioAuthorizationPolicy,
         POLICY_NAME,
         request.namespace,
         spec,
@@ -235,10 +239,15 @@ function cilium(request: OnboardingRequest): DesiredState {
       ];
     }
     objects.push(
-      object(RESOURCES.ciliumNetworkPolicy, POLICY_NAME, request.namespace, {
-        endpointSelector: {},
-        ingress,
-      }),
+      object(
+        KUBE_RESOURCES.ciliumNetworkPolicy,
+        POLICY_NAME,
+        request.namespace,
+        {
+          endpointSelector: {},
+          ingress,
+        },
+      ),
     );
   }
   return {

@@ -1,10 +1,13 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { MeshCheck } from '@meshlens/plugin-mesh-common';
-import { KubeObject, MeshStatusService } from '@meshlens/plugin-mesh-node';
-import { KubernetesApi } from '../kubernetes/types';
-import { RESOURCES, resourcePath } from '../kubernetes/resources';
+import {
+  isDnsLabel,
+  KUBE_RESOURCES,
+  KubeObject,
+  KubernetesClusterClient,
+  MeshStatusService,
+} from '@meshlens/plugin-mesh-node';
 import { ControlPlaneState, readControlPlane } from './controlPlane';
-import { isDns1123Label } from './validation';
 import { OnboardingRequest } from './types';
 
 /** Namespaces that run the cluster or a mesh, never onboarded. */
@@ -268,7 +271,7 @@ async function strictCheck(
  * status service.
  */
 export async function runPreflightChecks(options: {
-  api: KubernetesApi;
+  api: KubernetesClusterClient;
   request: OnboardingRequest;
   credentials: BackstageCredentials;
   meshStatus?: MeshStatusService;
@@ -278,7 +281,7 @@ export async function runPreflightChecks(options: {
   const protectedNamespaces = options.protectedNamespaces ?? [];
   const checks: MeshCheck[] = [];
 
-  if (!isDns1123Label(request.namespace)) {
+  if (!isDnsLabel(request.namespace)) {
     checks.push(
       check(
         'namespace-name',
@@ -311,9 +314,7 @@ export async function runPreflightChecks(options: {
     return { checks };
   }
 
-  const namespace = await api.get(
-    resourcePath(RESOURCES.namespace, undefined, request.namespace),
-  );
+  const namespace = await api.get(KUBE_RESOURCES.namespace, request.namespace);
   const controlPlane = await readControlPlane(api, request.mesh, {
     namespace: request.controlPlaneNamespace,
     istioRevision: request.istioRevision,

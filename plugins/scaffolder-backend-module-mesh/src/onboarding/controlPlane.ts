@@ -1,7 +1,9 @@
 import { MeshOption } from '@meshlens/plugin-mesh-common';
-import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { KubernetesApi } from '../kubernetes/types';
-import { RESOURCES, resourcePath } from '../kubernetes/resources';
+import {
+  isWorkloadReady,
+  KUBE_RESOURCES,
+  KubernetesClusterClient,
+} from '@meshlens/plugin-mesh-node';
 
 /** A mesh's control plane as read from a cluster (mesh-facts section 5). */
 export interface ControlPlaneState {
@@ -22,20 +24,8 @@ export const DEFAULT_CONTROL_PLANE_NAMESPACE: Record<MeshOption, string> = {
   cilium: 'kube-system',
 };
 
-function deploymentReady(d: KubeObject): boolean {
-  const wanted = d.spec?.replicas ?? 1;
-  const ready = d.status?.readyReplicas ?? 0;
-  return ready > 0 && ready >= wanted;
-}
-
-function daemonSetReady(d: KubeObject): boolean {
-  const wanted = d.status?.desiredNumberScheduled ?? 0;
-  const ready = d.status?.numberReady ?? 0;
-  return wanted > 0 && ready >= wanted;
-}
-
 async function readNamed(
-  api: KubernetesApi,
+  api: KubernetesClusterClient,
   namespace: string,
   deployments: string[],
   daemonSets: string[],
@@ -43,25 +33,23 @@ async function readNamed(
   const problems: string[] = [];
   let found = 0;
   for (const name of deployments) {
-    const d = await api.get(
-      resourcePath(RESOURCES.deployment, namespace, name),
-    );
+    const d = await api.get(KUBE_RESOURCES.deployment, name, namespace);
     if (!d) {
       problems.push(`Deployment ${namespace}/${name} is missing`);
     } else {
       found++;
-      if (!deploymentReady(d)) {
+      if (!isWorkloadReady(d)) {
         problems.push(`Deployment ${namespace}/${name} is not ready`);
       }
     }
   }
   for (const name of daemonSets) {
-    const d = await api.get(resourcePath(RESOURCES.daemonSet, namespace, name));
+    const d = await api.get(KUBE_RESOURCES.daemonSet, name, namespace);
     if (!d) {
       problems.push(`DaemonSet ${namespace}/${name} is missing`);
     } else {
       found++;
-      if (!daemonSetReady(d)) {
+      if (!isWorkloadReady(d)) {
         problems.push(`DaemonSet ${namespace}/${name} is not ready`);
       }
     }
@@ -71,7 +59,7 @@ async function readNamed(
 
 /** Reads the control plane of `mesh`; only GET requests. */
 export async function readControlPlane(
-  api: KubernetesApi,
+  api: KubernetesClusterClient,
   mesh: MeshOption,
   options: { namespace?: string; istioRevision?: string } = {},
 ): Promise<ControlPlaneState> {
@@ -96,16 +84,16 @@ export async function readControlPlane(
     const selector = options.istioRevision
       ? `app=istiod,istio.io/rev=${options.istioRevision}`
       : 'app=istiod';
-    const istiods = await api.list(
-      resourcePath(RESOURCES.deployment, namespace),
-      { labelSelector: selector },
-    );
+    const istiods = await api.list(KUBE_RESOURCES.deployment, {
+      namespace,
+      labelSelector: selector,
+    });
     const problems: string[] = [];
     if (istiods.length === 0) {
       problems.push(
         `no istiod Deployment (${selector}) in namespace ${namespace}`,
       );
-    } else if (!istiods.some(deploymentReady)) {
+    } else if (!istiods.some(isWorkloadReady)) {
       problems.push(
         `istiod (${istiods
           .map(d => d.metadata.name)
@@ -136,7 +124,9 @@ export async function readControlPlane(
     ['cilium'],
   );
   const config = await api.get(
-    resourcePath(RESOURCES.configMap, namespace, 'cilium-config'),
+    KUBE_RESOURCES.configMap,
+    'cilium-config',
+    namespace,
   );
   return {
     namespace,

@@ -1,9 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { MeshCheck } from '@meshlens/plugin-mesh-common';
-import { MeshStatusService } from '@meshlens/plugin-mesh-node';
-import { KubernetesApi } from '../kubernetes/types';
-import { RESOURCES, resourcePath } from '../kubernetes/resources';
+import {
+  KUBE_RESOURCES,
+  KubernetesClusterClient,
+  MeshStatusService,
+} from '@meshlens/plugin-mesh-node';
 import { desiredState } from './changeSet';
 import { describeProblems, runPreflightChecks } from './checks';
 import { writeManifests } from './manifests';
@@ -24,10 +26,10 @@ export interface OnboardingResult {
 }
 
 async function servicePorts(
-  api: KubernetesApi,
+  api: KubernetesClusterClient,
   namespace: string,
 ): Promise<Array<number | string>> {
-  const services = await api.list(resourcePath(RESOURCES.service, namespace));
+  const services = await api.list(KUBE_RESOURCES.service, { namespace });
   const ports = new Set<number | string>();
   for (const svc of services) {
     for (const p of svc.spec?.ports ?? []) {
@@ -42,7 +44,7 @@ async function servicePorts(
  * manifests in the workspace, nothing (dry run), or an all-or-nothing apply.
  */
 export async function onboardNamespace(options: {
-  api: KubernetesApi;
+  api: KubernetesClusterClient;
   request: OnboardingRequest;
   credentials: BackstageCredentials;
   delivery: Delivery;

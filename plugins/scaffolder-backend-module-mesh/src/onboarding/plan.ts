@@ -1,20 +1,18 @@
 import { CustomErrorBase } from '@backstage/errors';
-import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { KubernetesApi } from '../kubernetes/types';
 import {
-  objectPath,
-  RESOURCES,
-  resourceOf,
-  resourcePath,
-} from '../kubernetes/resources';
+  KUBE_RESOURCES,
+  KubeObject,
+  KubernetesClusterClient,
+  resourceTypeOf,
+} from '@meshlens/plugin-mesh-node';
 import { FIELD_MANAGER } from './changeSet';
 import { ChangeRecord, DesiredState, OnboardingRequest } from './types';
 
 /** One write, with the write that undoes it. */
 export interface Step {
   change: ChangeRecord;
-  apply(api: KubernetesApi): Promise<void>;
-  rollback(api: KubernetesApi): Promise<void>;
+  apply(api: KubernetesClusterClient): Promise<void>;
+  rollback(api: KubernetesClusterClient): Promise<void>;
 }
 
 /** True when every field of `wanted` has the same value in `actual`. */
@@ -53,8 +51,13 @@ function restorable(previous: KubeObject, current: KubeObject): KubeObject {
 }
 
 function objectStep(desired: KubeObject, live: KubeObject | undefined): Step {
-  const path = objectPath(desired);
-  const { apiVersion, kind } = resourceOf(desired);
+  const type = resourceTypeOf(desired);
+  const { apiVersion, kind } = type;
+  const { name, namespace } = desired.metadata;
+  const writing = { fieldManager: FIELD_MANAGER };
+  // The object this run created, so a rollback deletes that one only and
+  // never one somebody made again meanwhile.
+  let created: KubeObject | undefined;
   return {
     change: {
       action: 'apply',
@@ -67,27 +70,30 @@ function objectStep(desired: KubeObject, live: KubeObject | undefined): Step {
       }/${desired.metadata.name}`,
     },
     async apply(api) {
-      await api.apply(path, desired, FIELD_MANAGER);
+      created = await api.apply(type, desired, writing);
     },
     async rollback(api) {
       if (!live) {
-        await api.delete(path);
+        const uid = created?.metadata.uid;
+        await api.delete(type, name, namespace, {
+          ...(uid ? { preconditions: { uid } } : {}),
+        });
         return;
       }
-      const current = await api.get(path);
+      const current = await api.get(type, name, namespace);
       if (!current) {
         const { resourceVersion, ...metadata } = live.metadata as Record<
           string,
           unknown
         >;
         await api.apply(
-          path,
+          type,
           { ...live, metadata: metadata as KubeObject['metadata'] },
-          FIELD_MANAGER,
+          writing,
         );
         return;
       }
-      await api.replace(path, restorable(live, current), FIELD_MANAGER);
+      await api.replace(type, restorable(live, current), writing);
     },
   };
 }
@@ -138,7 +144,16 @@ function namespaceStep(
   ) {
     return undefined;
   }
-  const path = resourcePath(RESOURCES.namespace, undefined, request.namespace);
+  const write = (api: KubernetesClusterClient, body: object) =>
+    api.mergePatch(
+      KUBE_RESOURCES.namespace,
+      request.namespace,
+      undefined,
+      body,
+      {
+        fieldManager: FIELD_MANAGER,
+      },
+    );
   return {
     change: {
       action: 'patch',
@@ -151,19 +166,11 @@ function namespaceStep(
       ].join(', ')}`,
     },
     async apply(api) {
-      await api.mergePatch(
-        path,
-        patch(labels.next, annotations.next),
-        FIELD_MANAGER,
-      );
+      await write(api, patch(labels.next, annotations.next));
     },
     async rollback(api) {
       // null removes the keys that did not exist before.
-      await api.mergePatch(
-        path,
-        patch(labels.previous, annotations.previous),
-        FIELD_MANAGER,
-      );
+      await write(api, patch(labels.previous, annotations.previous));
     },
   };
 }
@@ -175,7 +182,7 @@ function namespaceStep(
  * differs.
  */
 export async function planChanges(options: {
-  api: KubernetesApi;
+  api: KubernetesClusterClient;
   request: OnboardingRequest;
   desired: DesiredState;
   liveNamespace: KubeObject;
@@ -184,7 +191,11 @@ export async function planChanges(options: {
   const steps: Step[] = [];
   const unchanged: string[] = [];
   for (const obj of desired.objects) {
-    const live = await api.get(objectPath(obj));
+    const live = await api.get(
+      resourceTypeOf(obj),
+      obj.metadata.name,
+      obj.metadata.namespace,
+    );
     if (
       live &&
       isSubset(obj.spec, live.spec) &&
@@ -225,7 +236,7 @@ export class OnboardingStepError extends CustomErrorBase {
  * done in reverse order and throws an {@link OnboardingStepError}.
  */
 export async function executeSteps(
-  api: KubernetesApi,
+  api: KubernetesClusterClient,
   steps: Step[],
   log: (message: string) => void,
 ): Promise<void> {

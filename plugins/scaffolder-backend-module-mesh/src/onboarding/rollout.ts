@@ -1,18 +1,17 @@
 import { MeshOption } from '@meshlens/plugin-mesh-common';
-import { KubeObject } from '@meshlens/plugin-mesh-node';
-import { KubernetesApi } from '../kubernetes/types';
-import { RESOURCES, resourcePath } from '../kubernetes/resources';
+import {
+  KUBE_RESOURCES,
+  KubeObject,
+  KubernetesClusterClient,
+  labelSelectorFromSpec,
+  matchesLabelSelector,
+  WORKLOAD_RESOURCES,
+} from '@meshlens/plugin-mesh-node';
 import { FIELD_MANAGER } from './changeSet';
 import { Step } from './plan';
 
 /** The annotation `kubectl rollout restart` sets on a pod template. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
-const WORKLOAD_TYPES = [
-  RESOURCES.deployment,
-  RESOURCES.statefulSet,
-  RESOURCES.daemonSet,
-];
 
 function containerNames(pod: KubeObject): string[] {
   return [
@@ -71,66 +70,34 @@ function isCounted(pod: KubeObject, mesh: MeshOption): boolean {
   );
 }
 
-function matchesSelector(
-  selector:
-    | {
-        matchLabels?: Record<string, string>;
-        matchExpressions?: Array<{
-          key: string;
-          operator: string;
-          values?: string[];
-        }>;
-      }
-    | undefined,
-  labels: Record<string, string>,
-): boolean {
-  if (!selector) return false;
-  const byLabel = Object.entries(selector.matchLabels ?? {}).every(
-    ([k, v]) => labels[k] === v,
-  );
-  const byExpression = (selector.matchExpressions ?? []).every(e => {
-    const value = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        return value !== undefined && (e.values ?? []).includes(value);
-      case 'NotIn':
-        return value === undefined || !(e.values ?? []).includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      default:
-        return false;
-    }
-  });
-  return byLabel && byExpression;
-}
-
 /**
  * Restart steps for the workloads that have pods without the data plane:
  * a workload whose pods are all meshed is left alone, so a second run
  * restarts nothing.
  */
 export async function planRestarts(options: {
-  api: KubernetesApi;
+  api: KubernetesClusterClient;
   namespace: string;
   mesh: MeshOption;
   now: () => Date;
 }): Promise<Step[]> {
   const { api, namespace, mesh } = options;
-  const pods = (await api.list(resourcePath(RESOURCES.pod, namespace))).filter(
+  const pods = (await api.list(KUBE_RESOURCES.pod, { namespace })).filter(
     p => isCounted(p, mesh) && !isPodMeshed(p, mesh),
   );
   const steps: Step[] = [];
-  for (const type of WORKLOAD_TYPES) {
-    for (const workload of await api.list(resourcePath(type, namespace))) {
+  for (const type of WORKLOAD_RESOURCES) {
+    for (const workload of await api.list(type, { namespace })) {
       const template = workload.spec?.template?.metadata ?? {};
       if (optedOut(template, mesh)) continue;
-      const selector = workload.spec?.selector;
-      if (!pods.some(p => matchesSelector(selector, p.metadata.labels ?? {}))) {
+      const selector = labelSelectorFromSpec(workload.spec?.selector);
+      if (
+        !selector ||
+        !pods.some(p => matchesLabelSelector(selector, p.metadata.labels))
+      ) {
         continue;
       }
-      const path = resourcePath(type, namespace, workload.metadata.name);
+      const name = workload.metadata.name;
       const previous: string | null =
         template.annotations?.[RESTARTED_AT] ?? null;
       const patchWith = (value: string | null) => ({
@@ -149,13 +116,17 @@ export async function planRestarts(options: {
         },
         async apply(a) {
           await a.mergePatch(
-            path,
+            type,
+            name,
+            namespace,
             patchWith(options.now().toISOString()),
-            FIELD_MANAGER,
+            { fieldManager: FIELD_MANAGER },
           );
         },
         async rollback(a) {
-          await a.mergePatch(path, patchWith(previous), FIELD_MANAGER);
+          await a.mergePatch(type, name, namespace, patchWith(previous), {
+            fieldManager: FIELD_MANAGER,
+          });
         },
       });
     }
@@ -172,7 +143,7 @@ export interface RolloutReport {
 
 /** Polls the namespace's pods until all are meshed or the time is up. */
 export async function waitForMeshedPods(options: {
-  api: KubernetesApi;
+  api: KubernetesClusterClient;
   namespace: string;
   mesh: MeshOption;
   timeoutMs: number;
@@ -182,7 +153,10 @@ export async function waitForMeshedPods(options: {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const pods = (
-      await options.api.list(resourcePath(RESOURCES.pod, options.namespace))
+      await options.api.list(KUBE_RESOURCES.pod, {
+        namespace: options.namespace,
+        signal: options.signal,
+      })
     ).filter(p => isCounted(p, options.mesh));
     const meshedPods = pods.filter(p => isPodMeshed(p, options.mesh)).length;
     const report = {

@@ -1,32 +1,16 @@
 import { InputError } from '@backstage/errors';
 import { MeshOption } from '@meshlens/plugin-mesh-common';
 import {
+  assertNamespaceName,
+  isDnsLabel,
+  isLabelValue,
+} from '@meshlens/plugin-mesh-node';
+import {
   DefaultPolicy,
   MESH_OPTIONS,
   MtlsSetting,
   OnboardingRequest,
 } from './types';
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** True for a valid namespace name (an RFC 1123 label). */
-export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
-}
-
-/** Throws an {@link InputError} naming `field` unless `value` is a namespace name. */
-export function assertNamespaceName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !isDns1123Label(value)) {
-    throw new InputError(
-      `${field}: "${String(
-        value,
-      )}" is not a valid namespace name; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (RFC 1123)`,
-    );
-  }
-  return value;
-}
 
 function oneOf<T extends string>(
   field: string,
@@ -57,7 +41,7 @@ function port(field: string, value: unknown): number | string {
   if (
     typeof value === 'string' &&
     value.length <= 15 &&
-    PORT_NAME.test(value) &&
+    isDnsLabel(value) &&
     /[a-z]/.test(value)
   ) {
     return value;
@@ -90,7 +74,7 @@ export function parseOnboardingRequest(input: {
       'cluster: give the name of a cluster configured in the Kubernetes plugin (kubernetes.clusterLocatorMethods)',
     );
   }
-  const namespace = assertNamespaceName('namespace', input.namespace);
+  const namespace = assertNamespaceName(input.namespace, 'namespace');
   const mesh = oneOf<MeshOption>('mesh', input.mesh, MESH_OPTIONS);
   const mtlsMode = oneOf<MtlsSetting>(
     'mtlsMode',
@@ -111,7 +95,7 @@ export function parseOnboardingRequest(input: {
   }
   const allowFrom = [
     ...new Set(
-      allowFromInput.map((ns, i) => assertNamespaceName(`allowFrom[${i}]`, ns)),
+      allowFromInput.map((ns, i) => assertNamespaceName(ns, `allowFrom[${i}]`)),
     ),
   ].filter(ns => ns !== namespace);
   if (allowFrom.length > 0 && defaultPolicy === 'none') {
@@ -137,8 +121,7 @@ export function parseOnboardingRequest(input: {
     }
     if (
       typeof input.istioRevision !== 'string' ||
-      input.istioRevision.length > 63 ||
-      !LABEL_VALUE.test(input.istioRevision)
+      !isLabelValue(input.istioRevision)
     ) {
       throw new InputError(
         `istioRevision: "${String(
@@ -154,8 +137,8 @@ export function parseOnboardingRequest(input: {
     input.controlPlaneNamespace === ''
       ? undefined
       : assertNamespaceName(
-          'controlPlaneNamespace',
           input.controlPlaneNamespace,
+          'controlPlaneNamespace',
         );
 
   let entityRef: string | undefined;

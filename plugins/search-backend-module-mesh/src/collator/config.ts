@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { assertPromDuration } from '@meshlens/plugin-mesh-node';
 
 const CONFIG_KEY = 'search.collators.mesh';
 
@@ -23,9 +24,6 @@ export interface MeshCollatorOptions {
   /** Passed on to the status service; its own default when undefined. */
   window?: string;
 }
-
-// Same shape as Prometheus durations, which the status service hands on.
-const WINDOW_PATTERN = /^\d+(ms|s|m|h|d|w|y)$/;
 
 export function readMeshCollatorSchedule(
   config: Config,
@@ -53,11 +51,14 @@ export function readMeshCollatorOptions(config: Config): MeshCollatorOptions {
       `Invalid ${CONFIG_KEY}.batchSize ${batchSize}: use a whole number from 1 to 10000.`,
     );
   }
-  const window = config.getOptionalString(`${CONFIG_KEY}.window`);
-  if (window !== undefined && !WINDOW_PATTERN.test(window)) {
-    throw new InputError(
-      `Invalid ${CONFIG_KEY}.window '${window}': use a Prometheus duration such as 5m or 1h.`,
-    );
-  }
+  const configured = config.getOptionalString(`${CONFIG_KEY}.window`);
+  // Checked here, so a bad value stops the backend at start-up rather than
+  // failing every collation.
+  const window =
+    configured === undefined
+      ? undefined
+      : assertPromDuration(configured, `${CONFIG_KEY}.window`, {
+          minSeconds: 1,
+        });
   return { batchSize, window };
 }

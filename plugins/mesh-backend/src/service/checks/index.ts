@@ -10,7 +10,7 @@ import {
   MeshWorkload,
 } from '@meshlens/plugin-mesh-node';
 import { IssuerVerification } from '../../clients/CertificateReader';
-import { LabelSelector } from '../../clients/labelSelector';
+import { LabelSelector } from '@meshlens/plugin-mesh-node';
 import { certificateExpiryChecks, issuerChainChecks } from './certificates';
 import { controlPlaneCheck } from './controlPlane';
 import {

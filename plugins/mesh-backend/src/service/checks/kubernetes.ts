@@ -5,10 +5,7 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   MeshCheck,
 } from '@meshlens/plugin-mesh-common';
-import {
-  LabelSelector,
-  formatLabelSelector,
-} from '../../clients/labelSelector';
+import { LabelSelector, formatLabelSelector } from '@meshlens/plugin-mesh-node';
 
 /** `kubernetes.annotations`: the entity names no workloads. */
 export function missingAnnotationsCheck(): MeshCheck {

@@ -1,18 +1,41 @@
 import { InputError } from '@backstage/errors';
 import { isLabelKey, isLabelValue } from './names';
 
-/** One requirement of a Kubernetes label selector. */
-export type SelectorRequirement =
+/**
+ * One requirement of a Kubernetes label selector.
+ * @public
+ */
+export type LabelSelectorRequirement =
   | { key: string; op: '=' | '!='; values: [string] }
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | '!exists'; values: [] };
 
-export type LabelSelector = SelectorRequirement[];
+/**
+ * A parsed label selector: every requirement must hold. Empty selects
+ * everything.
+ * @public
+ */
+export type LabelSelector = LabelSelectorRequirement[];
 
 /**
- * Parses the Kubernetes label-selector syntax of the
- * `backstage.io/kubernetes-label-selector` annotation. Keys and values are
- * validated, so the selector can be re-serialized safely.
+ * The `LabelSelector` of Kubernetes specs (`spec.selector` of a workload,
+ * `podSelector` of a NetworkPolicy).
+ * @public
+ */
+export interface LabelSelectorSpec {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
+}
+
+/**
+ * Parses the Kubernetes label-selector syntax (`a=b,c in (d,e),!f`), as in
+ * the `backstage.io/kubernetes-label-selector` annotation. Keys and values
+ * are validated, so the selector can be re-serialized into a query safely.
+ * @public
  */
 export function parseLabelSelector(text: string): LabelSelector {
   const requirements: LabelSelector = [];
@@ -58,13 +81,20 @@ export function parseLabelSelector(text: string): LabelSelector {
   return requirements;
 }
 
-/** An equality selector `key=value` with a validated value. */
+/**
+ * An equality selector `key=value`, validated.
+ * @public
+ */
 export function equalitySelector(key: string, value: string): LabelSelector {
   return [
     { key: checkKey(key, key), op: '=', values: [checkValue(value, value)] },
   ];
 }
 
+/**
+ * The selector in Kubernetes syntax, for a `labelSelector` query.
+ * @public
+ */
 export function formatLabelSelector(selector: LabelSelector): string {
   return selector
     .map(r => {
@@ -84,7 +114,11 @@ export function formatLabelSelector(selector: LabelSelector): string {
     .join(',');
 }
 
-export function matchesSelector(
+/**
+ * Whether labels satisfy every requirement of the selector.
+ * @public
+ */
+export function matchesLabelSelector(
   selector: LabelSelector,
   labels: Record<string, string> | undefined,
 ): boolean {
@@ -108,25 +142,39 @@ export function matchesSelector(
   });
 }
 
-/** A workload's `spec.selector` (matchLabels and matchExpressions). */
-export function fromLabelSelectorSpec(spec: any): LabelSelector | undefined {
+const OPERATORS: Record<string, 'in' | 'notin' | 'exists' | '!exists'> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: '!exists',
+};
+
+/**
+ * A spec's `LabelSelector` (matchLabels and matchExpressions) as a
+ * {@link LabelSelector}. Undefined, which selects nothing, for a missing
+ * selector and for an operator this code does not know: a selector that
+ * cannot be read must not select every pod. `{}` selects everything, as in
+ * Kubernetes.
+ * @public
+ */
+export function labelSelectorFromSpec(
+  spec: LabelSelectorSpec | null | undefined,
+): LabelSelector | undefined {
   if (!spec) return undefined;
   const out: LabelSelector = [];
-  for (const [key, value] of Object.entries<string>(spec.matchLabels ?? {})) {
+  for (const [key, value] of Object.entries(spec.matchLabels ?? {})) {
     out.push({ key, op: '=', values: [value] });
   }
   for (const e of spec.matchExpressions ?? []) {
-    const op = String(e.operator);
-    if (op === 'In') out.push({ key: e.key, op: 'in', values: e.values ?? [] });
-    else if (op === 'NotIn') {
-      out.push({ key: e.key, op: 'notin', values: e.values ?? [] });
-    } else if (op === 'Exists')
-      out.push({ key: e.key, op: 'exists', values: [] });
-    else if (op === 'DoesNotExist') {
-      out.push({ key: e.key, op: '!exists', values: [] });
+    const op = OPERATORS[String(e.operator)];
+    if (!op) return undefined;
+    if (op === 'in' || op === 'notin') {
+      out.push({ key: e.key, op, values: e.values ?? [] });
+    } else {
+      out.push({ key: e.key, op, values: [] });
     }
   }
-  return out.length ? out : undefined;
+  return out;
 }
 
 function splitTopLevel(text: string): string[] {
@@ -161,58 +209,4 @@ function checkValue(value: string, text: string): string {
     );
   }
   return value;
-}
-
-/**
- * Objects looked up by label selector without scanning them all: the
- * candidates are those carrying the rarest of the selector's `key=value`
- * pairs, then the whole selector is checked. A key is indexed the first
- * time a selector asks for it. Order is kept.
- */
-export class LabelIndex<
-  T extends { metadata: { labels?: Record<string, string> } },
-> {
-  private readonly byKey = new Map<string, Map<string, T[]>>();
-
-  constructor(private readonly items: T[]) {}
-
-  private valuesOf(key: string): Map<string, T[]> {
-    let values = this.byKey.get(key);
-    if (!values) {
-      values = new Map();
-      for (const item of this.items) {
-        const value = item.metadata.labels?.[key];
-        if (value === undefined) continue;
-        const list = values.get(value);
-        if (list) list.push(item);
-        else values.set(value, [item]);
-      }
-      this.byKey.set(key, values);
-    }
-    return values;
-  }
-
-  select(selector: LabelSelector): T[] {
-    let candidates = this.items;
-    for (const r of selector) {
-      if (r.op !== '=' || candidates.length === 0) continue;
-      const list = this.valuesOf(r.key).get(r.values[0]) ?? [];
-      if (list.length < candidates.length) candidates = list;
-    }
-    return candidates.filter(o => matchesSelector(selector, o.metadata.labels));
-  }
-}
-
-const indexes = new WeakMap<object, LabelIndex<any>>();
-
-/** The index of a list, built once per list object. */
-export function labelIndexOf<
-  T extends { metadata: { labels?: Record<string, string> } },
->(items: T[]): LabelIndex<T> {
-  let index = indexes.get(items);
-  if (!index) {
-    index = new LabelIndex(items);
-    indexes.set(items, index);
-  }
-  return index;
 }

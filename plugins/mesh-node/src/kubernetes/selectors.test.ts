@@ -1,9 +1,11 @@
+import { LabelIndex } from './labelIndex';
 import {
-  LabelIndex,
+  equalitySelector,
   formatLabelSelector,
-  matchesSelector,
+  labelSelectorFromSpec,
+  matchesLabelSelector as matchesSelector,
   parseLabelSelector,
-} from './labelSelector';
+} from './selectors';
 
 describe('label selectors', () => {
   it('parses and matches the Kubernetes syntax', () => {
@@ -83,5 +85,51 @@ describe('LabelIndex', () => {
     }
     // i % 3 === 0 and floor(i / 3) % 3 === 1: i = 9k + 3 for k = 0..32
     expect(index.select(parseLabelSelector('app=a,tier=b'))).toHaveLength(33);
+  });
+});
+
+describe('labelSelectorFromSpec', () => {
+  it('reads matchLabels and matchExpressions like Kubernetes', () => {
+    const s = labelSelectorFromSpec({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['a', 'b'] },
+        { key: 'env', operator: 'NotIn', values: ['dev'] },
+        { key: 'team', operator: 'Exists' },
+        { key: 'legacy', operator: 'DoesNotExist' },
+      ],
+    })!;
+    expect(formatLabelSelector(s)).toBe(
+      'app=web,tier in (a,b),env notin (dev),team,!legacy',
+    );
+    expect(matchesSelector(s, { app: 'web', tier: 'a', team: 'x' })).toBe(true);
+    expect(
+      matchesSelector(s, { app: 'web', tier: 'a', team: 'x', env: 'dev' }),
+    ).toBe(false);
+    expect(matchesSelector(s, { app: 'web', tier: 'a' })).toBe(false);
+    expect(
+      matchesSelector(s, { app: 'web', tier: 'a', team: 'x', legacy: '' }),
+    ).toBe(false);
+  });
+
+  it('selects nothing without a selector or with an unknown operator, everything with {}', () => {
+    expect(labelSelectorFromSpec(undefined)).toBeUndefined();
+    expect(
+      labelSelectorFromSpec({
+        matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }],
+      }),
+    ).toBeUndefined();
+    const all = labelSelectorFromSpec({})!;
+    expect(matchesSelector(all, undefined)).toBe(true);
+    expect(matchesSelector(all, { any: 'thing' })).toBe(true);
+  });
+});
+
+describe('equalitySelector', () => {
+  it('validates the value it will put into a query', () => {
+    expect(formatLabelSelector(equalitySelector('app', 'web'))).toBe('app=web');
+    expect(() => equalitySelector('app', 'a,b=c')).toThrow(
+      /Invalid label value/,
+    );
   });
 });
