@@ -76,6 +76,8 @@ export interface ProxyReservations {
  *   cilium-envoy, waypoint) serves the pods but was not measured;
  * - `no-control-plane-series`: a control-plane component was not measured;
  * - `no-traffic`: no measured requests/s for a what-if estimate;
+ * - `no-node-share`: a what-if lacks the subject's share of the nodes, so a
+ *   per-node proxy's memory is not estimated;
  * - `no-published-figure`: the what-if has no sourced figure for a mesh.
  * @public
  */
@@ -87,6 +89,7 @@ export type CostGap =
   | 'no-shared-proxy-series'
   | 'no-control-plane-series'
   | 'no-traffic'
+  | 'no-node-share'
   | 'no-published-figure';
 
 /** @public */

@@ -46,6 +46,10 @@ describe('estimateWhatIf', () => {
     expect(alt.istio.cpuCores).toBeUndefined();
     expect(alt.istio.memoryBytes).toEqual({ low: 100e6, high: 120e6 });
     expect(alt['istio-ambient'].memoryBytes).toBeUndefined();
+    expect(alt['istio-ambient'].missing.map(m => m.gap)).toEqual([
+      'no-traffic',
+      'no-node-share',
+    ]);
     expect(result.missing[0].gap).toBe('no-traffic');
     expect(result.basis).toEqual({ pods: 2, window: '5m' });
   });

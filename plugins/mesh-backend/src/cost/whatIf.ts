@@ -110,7 +110,7 @@ function estimateOne(
       if (n === undefined) {
         memory = undefined;
         missing.push({
-          gap: 'no-shared-proxy-series',
+          gap: 'no-node-share',
           subject,
           message: `The subject's share of the nodes is unknown: the ${f.component}'s memory is not estimated`,
         });
