@@ -26,6 +26,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { TRAFFIC_PLAN } from '../packages/demo-cluster/src/traffic/plan.ts';
 import type { TrafficEdge } from '../packages/demo-cluster/src/traffic/plan.ts';
+import { CONTAINER_USAGE } from '../packages/demo-cluster/src/traffic/containerUsage.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MAIN = path.join(ROOT, 'packages/demo-cluster/src/main.ts');
@@ -119,9 +120,11 @@ async function stopDemo(): Promise<number | null> {
 async function promQuery(
   base: string,
   query: string,
+  time?: number,
 ): Promise<Array<{ metric: Record<string, string>; value: number }>> {
+  const at = time === undefined ? '' : `&time=${time}`;
   const res = await fetch(
-    `${base}/api/v1/query?query=${encodeURIComponent(query)}`,
+    `${base}/api/v1/query?query=${encodeURIComponent(query)}${at}`,
   );
   const body = (await res.json()) as {
     status: string;
@@ -291,6 +294,96 @@ async function assertEdgesMatchPlan(
   }
 }
 
+interface ApiPod {
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    ownerReferences?: Array<{ kind: string; name: string }>;
+  };
+  spec: {
+    containers: Array<{ name: string }>;
+    initContainers?: Array<{ name: string; restartPolicy?: string }>;
+  };
+  status: { phase: string };
+}
+
+/** The running pods of a demo cluster and their Deployments, from its Kubernetes API. */
+async function runningPods(
+  apiUrl: string,
+): Promise<Array<ApiPod & { deployment?: string; running: string[] }>> {
+  const res = await fetch(`${apiUrl}/api/v1/pods`, {
+    headers: { Authorization: 'Bearer demo-token' },
+  });
+  assert.equal(res.status, 200);
+  const { items } = (await res.json()) as { items: ApiPod[] };
+  return items
+    .filter(p => p.status.phase === 'Running')
+    .map(p => {
+      const rs = p.metadata.ownerReferences?.find(o => o.kind === 'ReplicaSet');
+      const hash = p.metadata.labels?.['pod-template-hash'];
+      return {
+        ...p,
+        deployment: rs && hash ? rs.name.replace(`-${hash}`, '') : undefined,
+        running: [
+          ...(p.spec.initContainers ?? [])
+            .filter(c => c.restartPolicy === 'Always')
+            .map(c => c.name),
+          ...p.spec.containers.map(c => c.name),
+        ],
+      };
+    });
+}
+
+/** Requests/s a pod sends and receives in the plan: each edge split evenly over its pods. */
+function planRequestsPerSecond(
+  cluster: 'homelab' | 'cloud',
+  pod: { metadata: { namespace: string }; deployment?: string },
+  pods: Array<{ metadata: { namespace: string }; deployment?: string }>,
+): number {
+  const count = (ns: string, d: string) =>
+    pods.filter(p => p.metadata.namespace === ns && p.deployment === d).length;
+  let rps = 0;
+  for (const e of TRAFFIC_PLAN.filter(x => x.cluster === cluster)) {
+    for (const side of [e.destination, e.source]) {
+      if (
+        side &&
+        side.namespace === pod.metadata.namespace &&
+        side.deployment === pod.deployment
+      ) {
+        rps += e.requestsPerSecond / count(side.namespace, side.deployment);
+      }
+    }
+  }
+  return rps;
+}
+
+/**
+ * An evaluation time for a 5m window read within 1%: on a multiple of the
+ * history's 5 s step (the window then starts 1 s before a history sample,
+ * see historyTimes) and once live scrapes have closed the gap between the
+ * history's end and Prometheus' start (both edges are then extrapolated
+ * over less than one sample interval).
+ */
+async function liveWindowEnd(base: string, container: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const time = Math.floor(Date.now() / 5000) * 5;
+    const age = await promQuery(
+      base,
+      `max(time() - timestamp(container_cpu_usage_seconds_total{container="${container}"}))`,
+      time,
+    );
+    if (age.length === 1 && age[0].value <= SCRAPE_INTERVAL_S + 0.5)
+      return time;
+    assert.ok(
+      Date.now() < deadline,
+      `no live cAdvisor scrape in 30 s: ${JSON.stringify(age)}`,
+    );
+    await sleep(1000);
+  }
+}
+
 describe('demo cluster', { timeout: 170_000 }, () => {
   before(async () => {
     urls = await startDemo();
@@ -391,6 +484,73 @@ describe('demo cluster', { timeout: 170_000 }, () => {
     )!.requestsPerSecond;
     for (const [t, v] of points) {
       assertWithin(Number(v), planned, `storefront's 1m rate at ${t}`);
+    }
+  });
+
+  test('cAdvisor series are in Prometheus from the start: proxy CPU and memory per pod match the usage model within 1%', async () => {
+    const cases = [
+      {
+        cluster: 'homelab' as const,
+        api: urls.homelab,
+        prom: urls.promHomelab,
+        container: 'linkerd-proxy',
+        model: CONTAINER_USAGE['linkerd-proxy'],
+      },
+      {
+        cluster: 'cloud' as const,
+        api: urls.cloud,
+        prom: urls.promCloud,
+        container: 'istio-proxy',
+        model: CONTAINER_USAGE['istio-sidecar'],
+      },
+    ];
+    for (const c of cases) {
+      const pods = await runningPods(c.api);
+      const time = await liveWindowEnd(c.prom, c.container);
+      // Sidecars only: in the cloud, ztunnels and the waypoint run istio-proxy too.
+      const withProxy = pods.filter(
+        p =>
+          p.running.includes(c.container) &&
+          p.metadata.namespace !== 'istio-system' &&
+          !p.metadata.labels?.['gateway.networking.k8s.io/gateway-name'],
+      );
+      assert.ok(
+        withProxy.length >= 5,
+        `${withProxy.length} ${c.container} pods`,
+      );
+      const cpu = await promQuery(
+        c.prom,
+        `sum by (namespace,pod)(rate(container_cpu_usage_seconds_total{container="${c.container}"}[5m]))`,
+        time,
+      );
+      const memory = await promQuery(
+        c.prom,
+        `sum by (namespace,pod)(container_memory_working_set_bytes{container="${c.container}"})`,
+        time,
+      );
+      for (const pod of withProxy) {
+        const rps = planRequestsPerSecond(c.cluster, pod, pods);
+        const at = (rows: typeof cpu) =>
+          rows.find(
+            r =>
+              r.metric.namespace === pod.metadata.namespace &&
+              r.metric.pod === pod.metadata.name,
+          )?.value ?? NaN;
+        const what = `${c.cluster} ${pod.metadata.namespace}/${pod.metadata.name} ${c.container}`;
+        const expectedCpu =
+          c.model.idleCores + c.model.cpuSecondsPerRequest * rps;
+        const rel = Math.abs(at(cpu) - expectedCpu) / expectedCpu;
+        assert.ok(
+          rel <= 0.01,
+          `${what} CPU: expected ${expectedCpu} cores ±1%, got ${at(cpu)}`,
+        );
+        const expectedBytes =
+          c.model.idleBytes + c.model.bytesPerRequestPerSecond * rps;
+        assert.ok(
+          Math.abs(at(memory) - expectedBytes) <= 1,
+          `${what} memory: expected ${expectedBytes} bytes, got ${at(memory)}`,
+        );
+      }
     }
   });
 

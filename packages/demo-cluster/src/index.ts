@@ -28,6 +28,16 @@ export type {
   StartDemoClusterOptions,
 } from './startDemoCluster';
 export { TRAFFIC_PLAN } from './traffic/plan';
+export {
+  CONTAINER_USAGE,
+  SYSTEM_CONTAINER_USAGE,
+  UNKNOWN_SYSTEM_USAGE,
+} from './traffic/containerUsage';
+export type {
+  ContainerClass,
+  ContainerUsageModel,
+} from './traffic/containerUsage';
+export { KUBELET_JOB } from './traffic/exporterManager';
 export type {
   TrafficEdge,
   TrafficWorkload,

@@ -9,3 +9,5 @@ export * from './annotations';
 export * from './permissions';
 export * from './grading';
 export * from './meshComparison';
+export * from './cost';
+export * from './proxyCostFigures';

@@ -90,6 +90,12 @@ export const meshComparisonSources: Record<string, MeshComparisonSource> = {
     reference:
       'istio.io docs/ops/deployment/performance-and-scalability (1.24) (Meshlens mesh-facts section 6)',
   },
+  'istio-performance-older': {
+    title:
+      'Istio performance and scalability, earlier releases: about 0.5 vCPU per 1000 rps and 50 MB per sidecar',
+    reference:
+      'istio/istio.io performance-and-scalability/index.md (Meshlens mesh-facts section 6)',
+  },
   'istio-ambient-facts': {
     title: 'Istio ambient enrolment and components',
     reference:

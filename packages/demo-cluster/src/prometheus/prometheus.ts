@@ -109,6 +109,7 @@ export const PROMETHEUS_JOBS = [
   'linkerd-proxy',
   'hubble-metrics',
   'kubernetes-pods',
+  'kubelet',
 ];
 
 /** Builds the Prometheus configuration of a demo cluster. */

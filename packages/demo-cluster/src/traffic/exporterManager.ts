@@ -18,11 +18,11 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ClusterState } from '../cluster/buildCluster';
 import { RT } from '../cluster/controller';
-import { CounterExporter } from './exposition';
+import { cadvisorSeries, EXPORTED_FAMILIES } from './cadvisor';
+import { CounterExporter, SeriesSpec } from './exposition';
 import { HistorySpan, HistoryTarget, writeHistory } from './history';
 import { TrafficEdge } from './plan';
 import {
-  ALL_FAMILIES,
   ExporterRole,
   podView,
   PodView,
@@ -39,7 +39,9 @@ export interface ScrapeTarget {
   metricsPath: string;
   /** Target labels, as Kubernetes service discovery and relabelling would set them. */
   labels: Record<string, string>;
-  role: ExporterRole;
+  /** A simulated pod's role, or `kubelet` for a node's cAdvisor endpoint. */
+  role: ExporterRole | 'kubelet';
+  /** The pod's name and namespace; empty for a kubelet. */
   pod: string;
   namespace: string;
 }
@@ -47,7 +49,13 @@ export interface ScrapeTarget {
 interface Endpoint {
   target: ScrapeTarget;
   server: http.Server;
+  startedAt: number;
+  /** The endpoint's series now, or undefined when its pod is gone. */
+  series(ctx: ScrapeContext): SeriesSpec[] | undefined;
 }
+
+/** The Prometheus job of the kubelets' cAdvisor endpoints. */
+export const KUBELET_JOB = 'kubelet';
 
 /** The Prometheus job of each role, as the meshes' own scrape configs name them. */
 export const JOB_OF_ROLE: Record<ExporterRole, string> = {
@@ -103,8 +111,9 @@ export interface ExporterManagerOptions {
 
 /**
  * Runs one HTTP /metrics endpoint per simulated proxy (meshed pods, Cilium
- * agents, ztunnels, waypoints, istiod), following the pods in the store:
- * a rollout restart replaces endpoints as it replaces pods.
+ * agents, ztunnels, waypoints, istiod), following the pods in the store
+ * (a rollout restart replaces endpoints as it replaces pods), and one
+ * kubelet cAdvisor endpoint per node.
  */
 export class ExporterManager {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -149,23 +158,79 @@ export class ExporterManager {
     };
   }
 
-  private async startEndpoint(view: PodView): Promise<void> {
-    const key = this.key(view.namespace, view.name);
-    const exporter = new CounterExporter(view.startedAt, ALL_FAMILIES);
+  /** The series of a pod's endpoint: its current view's, or none once it is gone. */
+  private podSeries(view: PodView): Endpoint['series'] {
+    return ctx => {
+      const current = ctx.pods.find(
+        p => p.namespace === view.namespace && p.name === view.name,
+      );
+      return current ? seriesFor(current, ctx) : undefined;
+    };
+  }
+
+  private async startPodEndpoint(view: PodView): Promise<void> {
+    const role = view.role!;
+    await this.startEndpoint(
+      this.key(view.namespace, view.name),
+      view.startedAt,
+      this.podSeries(view),
+      address => ({
+        job: JOB_OF_ROLE[role],
+        address,
+        metricsPath:
+          role === 'istio-sidecar' || role === 'istio-waypoint'
+            ? '/stats/prometheus'
+            : '/metrics',
+        labels: targetLabels(view),
+        role,
+        pod: view.name,
+        namespace: view.namespace,
+      }),
+    );
+  }
+
+  /**
+   * A node's kubelet: cAdvisor's series of its pods, with the target
+   * labels kube-prometheus' kubelet job sets (`node`, `metrics_path`).
+   */
+  private async startKubeletEndpoint(node: string): Promise<void> {
+    const metricsPath = '/metrics/cadvisor';
+    // Each container's counter starts with its pod (cadvisorSeries), not with the kubelet.
+    await this.startEndpoint(
+      `node/${node}`,
+      this.now(),
+      ctx => cadvisorSeries(node, ctx),
+      address => ({
+        job: KUBELET_JOB,
+        address,
+        metricsPath,
+        labels: { node, metrics_path: metricsPath },
+        role: 'kubelet',
+        pod: '',
+        namespace: '',
+      }),
+    );
+  }
+
+  private async startEndpoint(
+    key: string,
+    startedAt: number,
+    series: Endpoint['series'],
+    target: (address: string) => ScrapeTarget,
+  ): Promise<void> {
+    const exporter = new CounterExporter(startedAt, EXPORTED_FAMILIES);
     const server = http.createServer((req, res) => {
       if (req.method !== 'GET') {
         res.writeHead(405).end();
         return;
       }
       const ctx = this.context();
-      const current = ctx.pods.find(
-        p => p.namespace === view.namespace && p.name === view.name,
-      );
-      if (!current) {
+      const specs = series(ctx);
+      if (!specs) {
         res.writeHead(503).end('pod is gone\n');
         return;
       }
-      const body = exporter.render(seriesFor(current, ctx), ctx.nowSeconds);
+      const body = exporter.render(specs, ctx.nowSeconds);
       res.writeHead(200, {
         'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       });
@@ -180,21 +245,11 @@ export class ExporterManager {
       return;
     }
     const port = (server.address() as AddressInfo).port;
-    const role = view.role!;
     this.endpoints.set(key, {
       server,
-      target: {
-        job: JOB_OF_ROLE[role],
-        address: `${this.host}:${port}`,
-        metricsPath:
-          role === 'istio-sidecar' || role === 'istio-waypoint'
-            ? '/stats/prometheus'
-            : '/metrics',
-        labels: targetLabels(view),
-        role,
-        pod: view.name,
-        namespace: view.namespace,
-      },
+      startedAt,
+      series,
+      target: target(`${this.host}:${port}`),
     });
   }
 
@@ -225,7 +280,12 @@ export class ExporterManager {
       .list(RT.pod)
       .map(podView)
       .filter(v => v.role);
-    await Promise.all(views.map(v => this.startEndpoint(v)));
+    await Promise.all([
+      ...views.map(v => this.startPodEndpoint(v)),
+      ...this.options.state.definition.nodes.map(n =>
+        this.startKubeletEndpoint(n),
+      ),
+    ]);
     store.onChange(e => {
       if (this.stopped || e.resource.kind !== 'Pod' || e.resource.group !== '')
         return;
@@ -237,7 +297,7 @@ export class ExporterManager {
         this.track(this.stopEndpoint(key));
       } else if (e.type === 'ADDED') {
         const v = podView(e.object);
-        if (v.role) this.track(this.startEndpoint(v));
+        if (v.role) this.track(this.startPodEndpoint(v));
       }
     });
   }
@@ -252,18 +312,15 @@ export class ExporterManager {
    * `seconds`, as OpenMetrics for promtool (see `writeHistory`).
    */
   writeHistory(file: string, span: Omit<HistorySpan, 'endSeconds'>): number {
-    const pods = new Map(
-      this.context().pods.map(p => [this.key(p.namespace, p.name), p]),
-    );
     const targets: HistoryTarget[] = [];
-    for (const [key, { target }] of this.endpoints) {
-      const pod = pods.get(key);
-      if (!pod) continue;
+    for (const { target, startedAt, series } of this.endpoints.values()) {
+      if (!series(this.context())) continue;
       targets.push({
-        pod,
         job: target.job,
         instance: target.address,
         labels: target.labels,
+        startedAt,
+        series: ctx => series(ctx) ?? [],
       });
     }
     return writeHistory(file, targets, t => this.context(t), {

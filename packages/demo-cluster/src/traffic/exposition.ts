@@ -63,7 +63,22 @@ export function phase(key: string): number {
 
 /** What an exporter emits, before time is applied. */
 export type SeriesSpec =
-  | { kind: 'counter'; name: string; labels: Labels; rate: number }
+  | {
+      kind: 'counter';
+      name: string;
+      labels: Labels;
+      rate: number;
+      /**
+       * A counter of seconds (CPU time) is a float, as cAdvisor's are;
+       * request counters stay integers, as a proxy's are.
+       */
+      fractional?: boolean;
+      /**
+       * When this series' count began (its container's start), if not the
+       * exporter's: such a series reads the same whenever it is first rendered.
+       */
+      startSeconds?: number;
+    }
   | { kind: 'gauge'; name: string; labels: Labels; value: number }
   | {
       kind: 'histogram';
@@ -120,15 +135,19 @@ export class CounterExporter {
     private readonly families: Record<string, FamilyInfo>,
   ) {}
 
-  private advance(key: string, rate: number, now: number): number {
+  private advance(
+    key: string,
+    rate: number,
+    now: number,
+    startSeconds?: number,
+  ): number {
     let s = this.acc.get(key);
     if (!s) {
       // A per-series phase in [0, 1) spreads the integer steps of slow counters,
       // so sums over many series stay close to the configured rate.
-      s = {
-        value: phase(key),
-        last: this.rendered ? now : Math.min(now, this.startSeconds),
-      };
+      let last = this.rendered ? now : Math.min(now, this.startSeconds);
+      if (startSeconds !== undefined) last = Math.min(now, startSeconds);
+      s = { value: phase(key), last };
       this.acc.set(key, s);
     }
     if (now > s.last) {
@@ -165,9 +184,12 @@ export class CounterExporter {
       if (s.kind === 'gauge') {
         push(s.name, `${key} ${formatNumber(s.value)}`);
       } else if (s.kind === 'counter') {
+        const value = this.advance(key, s.rate, nowSeconds, s.startSeconds);
         push(
           s.name,
-          `${key} ${Math.floor(this.advance(key, s.rate, nowSeconds))}`,
+          `${key} ${
+            s.fractional ? Math.round(value * 1e6) / 1e6 : Math.floor(value)
+          }`,
         );
       } else {
         const count = this.advance(key, s.rate, nowSeconds);

@@ -15,15 +15,21 @@
  */
 
 import fs from 'node:fs';
-import { CounterExporter } from './exposition';
-import { ALL_FAMILIES, PodView, ScrapeContext, seriesFor } from './proxies';
+import { CounterExporter, SeriesSpec } from './exposition';
+import { EXPORTED_FAMILIES } from './cadvisor';
+import { ScrapeContext } from './proxies';
 
-/** One endpoint to write the history of: its pod and the labels its scrape target adds. */
+/**
+ * One endpoint to write the history of: what it serves at a time, when its
+ * counters started, and the labels its scrape target adds.
+ */
 export interface HistoryTarget {
-  pod: PodView;
   job: string;
   instance: string;
   labels: Record<string, string>;
+  startedAt: number;
+  /** The endpoint's series in a context (the live endpoint renders the same). */
+  series(ctx: ScrapeContext): SeriesSpec[];
 }
 
 /**
@@ -128,19 +134,12 @@ export function writeHistory(
     const times = historyTimes(span);
     const contexts = times.map(t => context(t));
     for (const target of targets) {
-      const exporter = new CounterExporter(target.pod.startedAt, ALL_FAMILIES);
+      const exporter = new CounterExporter(target.startedAt, EXPORTED_FAMILIES);
       // Each exposed series maps to the same stored series at every time.
       const stored = new Map<string, string>();
       const values = new Map<string, string[]>();
       times.forEach((t, i) => {
-        const ctx = contexts[i];
-        const pod =
-          ctx.pods.find(
-            p =>
-              p.namespace === target.pod.namespace &&
-              p.name === target.pod.name,
-          ) ?? target.pod;
-        const text = exporter.render(seriesFor(pod, ctx), t);
+        const text = exporter.render(target.series(contexts[i]), t);
         for (const line of text.split('\n')) {
           if (!line || line.startsWith('#')) continue;
           const cut = line.lastIndexOf(' ');

@@ -51,6 +51,13 @@ export interface PodView {
   startedAt: number;
   meshed: boolean;
   role?: ExporterRole;
+  /** `status.phase`: only a Running pod's containers use CPU and memory. */
+  phase: string;
+  /**
+   * The containers that run for the pod's life: the regular ones and the
+   * native sidecars (init containers with `restartPolicy: Always`).
+   */
+  containers: Array<{ name: string; image: string }>;
 }
 
 /** Certificate facts the proxies report. */
@@ -92,10 +99,17 @@ export function podView(pod: KubeObject): PodView {
   const status = (pod.status ?? {}) as JsonObject;
   const spec = (pod.spec ?? {}) as JsonObject;
   const mode = podMeshMode(pod);
-  const containers = [
-    ...(Array.isArray(spec.initContainers) ? spec.initContainers : []),
-    ...(Array.isArray(spec.containers) ? spec.containers : []),
-  ].map(c => (isObject(c) ? String(c.name) : ''));
+  const initContainers = Array.isArray(spec.initContainers)
+    ? spec.initContainers.filter(isObject)
+    : [];
+  const regular = Array.isArray(spec.containers)
+    ? spec.containers.filter(isObject)
+    : [];
+  const containers = [...initContainers, ...regular].map(c => String(c.name));
+  const running = [
+    ...initContainers.filter(c => c.restartPolicy === 'Always'),
+    ...regular,
+  ].map(c => ({ name: String(c.name), image: String(c.image ?? '') }));
   let role: ExporterRole | undefined;
   if (mode === 'linkerd') role = 'linkerd-proxy';
   else if (meta.labels['k8s-app'] === 'cilium') role = 'hubble';
@@ -122,10 +136,13 @@ export function podView(pod: KubeObject): PodView {
       1000,
     meshed: mode !== 'none',
     role,
+    phase: String(status.phase ?? 'Pending'),
+    containers: running,
   };
 }
 
-const podsOf = (ctx: ScrapeContext, w: TrafficWorkload) =>
+/** The pods of a plan workload (its Deployment's). */
+export const podsOf = (ctx: ScrapeContext, w: TrafficWorkload) =>
   ctx.pods.filter(
     p =>
       p.namespace === w.namespace &&
