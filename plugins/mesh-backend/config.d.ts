@@ -35,6 +35,25 @@ export interface Config {
     }>;
     /** Default metrics window, a Prometheus duration such as 5m (the default). */
     window?: string;
+    /**
+     * Longest `window` a request may ask for, a Prometheus duration; default
+     * 1d. Longer windows are refused with a 400 that names this key.
+     */
+    maxWindow?: string;
+    /** Time-series limits. */
+    timeseries?: {
+      /**
+       * Longest `range` of a time-series request, a Prometheus duration;
+       * default 7d. At most 1000 points are served whatever the range.
+       */
+      maxRange?: string;
+    };
+    /**
+     * Most entries Meshlens keeps in the Backstage cache service at once;
+     * default 5000. The oldest are deleted first. Backstage's memory store has
+     * no bound of its own, so this is what keeps its memory flat.
+     */
+    cacheMaxEntries?: number;
     /** Timeout of every upstream request (Kubernetes, Prometheus) in milliseconds; default 5000. */
     timeoutMs?: number;
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */

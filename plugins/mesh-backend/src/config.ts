@@ -4,7 +4,17 @@ import {
   CertificateThresholds,
   DEFAULT_CERTIFICATE_THRESHOLDS,
 } from '@meshlens/plugin-mesh-common';
-import { isPromDuration } from '@meshlens/plugin-mesh-node';
+import {
+  isPromDuration,
+  promDurationSeconds,
+} from '@meshlens/plugin-mesh-node';
+import {
+  DEFAULT_MAX_RANGE,
+  DEFAULT_MAX_WINDOW,
+  MAX_POINTS,
+  MIN_WINDOW_SECONDS,
+  RequestBounds,
+} from './requestBounds';
 
 /** @public */
 export interface MeshClusterConfig {
@@ -21,12 +31,37 @@ export interface MeshConfig {
   cacheTtlSeconds: number;
   topologyHintSeconds: number;
   certificates: CertificateThresholds;
+  bounds: RequestBounds;
+  /** Most entries Meshlens keeps in the cache service at once. */
+  cacheMaxEntries: number;
 }
 
 export const DEFAULT_WINDOW = '5m';
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CACHE_TTL_SECONDS = 15;
 export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
+export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
+
+function durationSeconds(
+  key: string,
+  value: string,
+  limits: { min: number; max?: number },
+): number {
+  if (!isPromDuration(value)) {
+    throw new InputError(
+      `${key} must be a Prometheus duration such as 5m or 1d, got "${value}"`,
+    );
+  }
+  const seconds = promDurationSeconds(value);
+  if (seconds < limits.min || (limits.max && seconds > limits.max)) {
+    throw new InputError(
+      `${key} must be between ${limits.min}s and ${
+        limits.max ?? '∞'
+      }s, got "${value}"`,
+    );
+  }
+  return seconds;
+}
 
 /** Reads `mesh.*` with its defaults; a bad value fails at startup naming the key. */
 export function readMeshConfig(root: Config): MeshConfig {
@@ -50,10 +85,26 @@ export function readMeshConfig(root: Config): MeshConfig {
       },
     };
   });
+  const maxWindowSeconds = durationSeconds(
+    'mesh.maxWindow',
+    config?.getOptionalString('maxWindow') ?? DEFAULT_MAX_WINDOW,
+    { min: MIN_WINDOW_SECONDS },
+  );
+  const maxRangeSeconds = durationSeconds(
+    'mesh.timeseries.maxRange',
+    config?.getOptionalString('timeseries.maxRange') ?? DEFAULT_MAX_RANGE,
+    { min: 60 },
+  );
   const window = config?.getOptionalString('window') ?? DEFAULT_WINDOW;
-  if (!isPromDuration(window)) {
+  durationSeconds('mesh.window', window, {
+    min: MIN_WINDOW_SECONDS,
+    max: maxWindowSeconds,
+  });
+  const cacheMaxEntries =
+    config?.getOptionalNumber('cacheMaxEntries') ?? DEFAULT_CACHE_MAX_ENTRIES;
+  if (!(Number.isInteger(cacheMaxEntries) && cacheMaxEntries > 0)) {
     throw new InputError(
-      `mesh.window must be a Prometheus duration such as 5m, got "${window}"`,
+      `mesh.cacheMaxEntries must be a positive integer, got ${cacheMaxEntries}`,
     );
   }
   const timeoutMs =
@@ -91,5 +142,7 @@ export function readMeshConfig(root: Config): MeshConfig {
     cacheTtlSeconds,
     topologyHintSeconds,
     certificates,
+    bounds: { maxWindowSeconds, maxRangeSeconds, maxPoints: MAX_POINTS },
+    cacheMaxEntries,
   };
 }

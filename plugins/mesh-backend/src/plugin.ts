@@ -11,6 +11,7 @@ import {
 } from '@meshlens/plugin-mesh-node';
 import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
 import { createRouter } from './router';
+import { readMeshConfig } from './config';
 
 /**
  * The Meshlens backend plugin, mounted at `/api/mesh`. It needs
@@ -37,6 +38,7 @@ export const meshPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
@@ -45,6 +47,7 @@ export const meshPlugin = createBackendPlugin({
         meshStatus: meshStatusServiceRef,
       },
       async init({
+        config,
         httpRouter,
         httpAuth,
         logger,
@@ -57,7 +60,13 @@ export const meshPlugin = createBackendPlugin({
           meshStatus.useAdapters(registered);
         }
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, logger, meshStatus }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            logger,
+            meshStatus,
+            bounds: readMeshConfig(config).bounds,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

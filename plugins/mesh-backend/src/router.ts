@@ -20,6 +20,7 @@ import {
   isPromDuration,
 } from '@meshlens/plugin-mesh-node';
 import express from 'express';
+import { RequestBounds, checkRange, checkWindow } from './requestBounds';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 
@@ -60,13 +61,15 @@ export interface RouterOptions {
   permissions: PermissionsService;
   logger: LoggerService;
   meshStatus: MeshStatusService & Partial<MeshTimeseriesService>;
+  /** How much work one request may ask for (see `mesh.maxWindow`). */
+  bounds: RequestBounds;
 }
 
 /** Validates, authorizes, and hands over to the status service. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, meshStatus } = options;
+  const { httpAuth, permissions, meshStatus, bounds } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -95,6 +98,7 @@ export async function createRouter(
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
     const { credentials, entityRef } = await authorizeEntity(req);
     const { window } = parse(windowQuery, req.query);
+    checkWindow(bounds, window);
     res.json(
       await meshStatus.getEntityStatus(entityRef, { credentials, window }),
     );
@@ -105,6 +109,7 @@ export async function createRouter(
     async (req, res) => {
       const { credentials, entityRef } = await authorizeEntity(req);
       const { range, step } = parse(rangeQuery, req.query);
+      checkRange(bounds, range, step);
       if (!meshStatus.getEntityTimeseries) {
         throw new NotImplementedError(
           'The configured mesh status service has no time series',
@@ -123,6 +128,7 @@ export async function createRouter(
   router.get('/v1/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
     const { window } = parse(windowQuery, req.query);
+    checkWindow(bounds, window);
     let decided: Set<string> | undefined;
     const authorize = async (entityRefs: string[]) => {
       if (entityRefs.length === 0) return (decided = new Set<string>());

@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshStatusServiceRef } from '@meshlens/plugin-mesh-node';
 import { defaultMeshAdapters } from '../adapters';
 import { readMeshConfig } from '../config';
+import { BoundedCache } from '../cache/BoundedCache';
 import {
   DefaultMeshStatusService,
   MeshAdapterRegistry,
@@ -47,7 +48,11 @@ export const meshStatusServiceFactory = createServiceFactory({
       catalog: deps.catalog,
       auth: deps.auth,
       discovery: deps.discovery,
-      cache: deps.cache,
+      cache: new BoundedCache(
+        deps.cache,
+        root.config.cacheMaxEntries,
+        root.config.cacheTtlSeconds * 1000,
+      ),
       logger: deps.logger,
     });
   },
