@@ -56,6 +56,11 @@ export interface Config {
     cacheMaxEntries?: number;
     /** Timeout of every upstream request (Kubernetes, Prometheus) in milliseconds; default 5000. */
     timeoutMs?: number;
+    /**
+     * Most bytes read from one Prometheus answer; default 16777216 (16 MiB).
+     * A larger answer becomes an entry in `errors`, never a 500.
+     */
+    maxResponseBytes?: number;
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */
     cacheTtlSeconds?: number;
     /**

@@ -34,6 +34,8 @@ export interface MeshConfig {
   bounds: RequestBounds;
   /** Most entries Meshlens keeps in the cache service at once. */
   cacheMaxEntries: number;
+  /** Most bytes read from one upstream answer. */
+  maxResponseBytes: number;
 }
 
 export const DEFAULT_WINDOW = '5m';
@@ -41,6 +43,7 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CACHE_TTL_SECONDS = 15;
 export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
 export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function durationSeconds(
   key: string,
@@ -135,6 +138,13 @@ export function readMeshConfig(root: Config): MeshConfig {
       'mesh.certificates.criticalDays must not exceed mesh.certificates.warningDays',
     );
   }
+  const maxResponseBytes =
+    config?.getOptionalNumber('maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+    throw new InputError(
+      `mesh.maxResponseBytes must be a positive integer, got ${maxResponseBytes}`,
+    );
+  }
   return {
     clusters,
     window,
@@ -144,5 +154,6 @@ export function readMeshConfig(root: Config): MeshConfig {
     certificates,
     bounds: { maxWindowSeconds, maxRangeSeconds, maxPoints: MAX_POINTS },
     cacheMaxEntries,
+    maxResponseBytes,
   };
 }

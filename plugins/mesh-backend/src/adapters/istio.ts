@@ -36,6 +36,7 @@ import {
   selectsWorkload,
   summarizeNetworkPolicy,
   workloadReady,
+  isPlausibleExpiry,
 } from './common';
 
 const PEER_AUTHENTICATION: KubeResourceType = {
@@ -377,7 +378,10 @@ export class IstioAdapter implements MeshAdapter {
     const now = Date.now() / 1000;
     return list
       .filter(
-        s => s.metric.namespace && s.metric.pod && Number.isFinite(s.value),
+        s =>
+          s.metric.namespace &&
+          s.metric.pod &&
+          isPlausibleExpiry(now + s.value, now),
       )
       .map(s => ({
         namespace: s.metric.namespace,

@@ -34,6 +34,7 @@ import {
   samples,
   summarizeNetworkPolicy,
   workloadReady,
+  isPlausibleExpiry,
 } from './common';
 
 const INJECT_ANNOTATION = 'linkerd.io/inject';
@@ -413,8 +414,11 @@ export class LinkerdAdapter implements MeshAdapter {
 
   workloadCertificateQuery(scope: MeshMetricScope): string {
     // The metric was renamed in proxy v2.227.0 (edge-24.4.3): match both names.
+    // Only linkerd-viz's proxy and control-plane jobs: an application pod
+    // scraped by annotation could export the same name.
     return `min(${promqlSelector([
       '__name__=~"(control_)?identity_cert_expiration_timestamp_seconds"',
+      'job=~"linkerd-proxy|linkerd-controller"',
       promqlMatcher('namespace', scope.namespaces),
     ])}) ${promqlBy(['namespace', 'pod'])}`;
   }
@@ -422,7 +426,7 @@ export class LinkerdAdapter implements MeshAdapter {
   readWorkloadCertificates(list: PromSample[]): MeshWorkloadCertificate[] {
     return list
       .filter(
-        s => s.metric.namespace && s.metric.pod && Number.isFinite(s.value),
+        s => s.metric.namespace && s.metric.pod && isPlausibleExpiry(s.value),
       )
       .map(s => ({
         namespace: s.metric.namespace,

@@ -150,7 +150,11 @@ export class DefaultMeshStatusService
       if (c.prometheus) {
         this.prometheus.set(
           c.name,
-          new PrometheusClient(c.prometheus, config.timeoutMs),
+          new PrometheusClient(
+            c.prometheus,
+            config.timeoutMs,
+            config.maxResponseBytes,
+          ),
         );
       }
     }
