@@ -11,7 +11,13 @@ export interface Config {
       name: string;
       /** The PromQL HTTP API that scrapes this cluster's mesh proxies. */
       prometheus?: {
-        /** Base URL of a Prometheus-compatible API (Prometheus, Thanos, Mimir), e.g. http://prometheus:9090 */
+        /**
+         * Base URL of a Prometheus-compatible API (Prometheus, Thanos, Mimir),
+         * e.g. http://prometheus:9090. Credentials in it (`https://user:pass@host`)
+         * are sent as Basic auth and redacted from every error, log line, cache
+         * entry and search document.
+         * @visibility secret
+         */
         url: string;
         /**
          * Headers sent with every query, e.g. `Authorization` or `X-Scope-OrgID` for Mimir.

@@ -45,6 +45,22 @@ export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
 export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+/** Checks a Prometheus URL without ever echoing it: it may hold credentials. */
+function prometheusUrl(url: string, index: number): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new InputError(
+      `mesh.clusters[${index}].prometheus.url must be an http or https URL such as http://prometheus:9090`,
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
 function durationSeconds(
   key: string,
   value: string,
@@ -69,25 +85,27 @@ function durationSeconds(
 /** Reads `mesh.*` with its defaults; a bad value fails at startup naming the key. */
 export function readMeshConfig(root: Config): MeshConfig {
   const config = root.getOptionalConfig('mesh');
-  const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(c => {
-    const prometheus = c.getOptionalConfig('prometheus');
-    const headers = prometheus?.getOptionalConfig('headers');
-    const links = c.getOptionalConfig('links');
-    return {
-      name: c.getString('name'),
-      prometheus: prometheus && {
-        url: prometheus.getString('url').replace(/\/+$/, ''),
-        headers: Object.fromEntries(
-          (headers?.keys() ?? []).map(k => [k, headers!.getString(k)]),
-        ),
-      },
-      links: {
-        linkerdViz: links?.getOptionalString('linkerdViz'),
-        kiali: links?.getOptionalString('kiali'),
-        grafana: links?.getOptionalString('grafana'),
-      },
-    };
-  });
+  const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(
+    (c, i) => {
+      const prometheus = c.getOptionalConfig('prometheus');
+      const headers = prometheus?.getOptionalConfig('headers');
+      const links = c.getOptionalConfig('links');
+      return {
+        name: c.getString('name'),
+        prometheus: prometheus && {
+          url: prometheusUrl(prometheus.getString('url'), i),
+          headers: Object.fromEntries(
+            (headers?.keys() ?? []).map(k => [k, headers!.getString(k)]),
+          ),
+        },
+        links: {
+          linkerdViz: links?.getOptionalString('linkerdViz'),
+          kiali: links?.getOptionalString('kiali'),
+          grafana: links?.getOptionalString('grafana'),
+        },
+      };
+    },
+  );
   const maxWindowSeconds = durationSeconds(
     'mesh.maxWindow',
     config?.getOptionalString('maxWindow') ?? DEFAULT_MAX_WINDOW,

@@ -33,6 +33,8 @@ export interface MisbehavingUpstream {
   mode: Misbehaviour;
   /** Requests received, by path. */
   requests: string[];
+  /** The Authorization header of each request ('' when none). */
+  authorizations: string[];
   /** Bytes written by `huge-body` answers before the client hung up. */
   bytesSent: number;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startMisbehavingUpstream(
     url: '',
     mode,
     requests: [],
+    authorizations: [],
     bytesSent: 0,
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -131,6 +134,7 @@ export async function startMisbehavingUpstream(
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     state.requests.push(req.url ?? '');
+    state.authorizations.push(req.headers.authorization ?? '');
     const query = new URLSearchParams(body).get('query') ?? '';
     const json = (value: unknown, status = 200) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });

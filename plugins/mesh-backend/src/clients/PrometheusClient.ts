@@ -1,5 +1,5 @@
 import { PromSample, PromSeries } from '@meshlens/plugin-mesh-node';
-import { redactUrl } from './redact';
+import { redactCredentials, redactUrl } from './redact';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   discard,
@@ -124,7 +124,7 @@ export class PrometheusClient {
       }
       body = await readCappedJson(response, this.maxBytes, what);
     } catch (e) {
-      throw new Error(failure(e, what, this.timeoutMs));
+      throw new Error(redactCredentials(failure(e, what, this.timeoutMs)));
     }
     const parsed = body as {
       status?: unknown;
