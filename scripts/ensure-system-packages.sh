@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Meshlens runs beside Node (a real Prometheus for
-# the demo cluster and the integration tests, Chromium for the browser tests)
-# when they are missing. Usage: ensure-system-packages.sh prometheus [chromium]
+# the demo cluster and the integration tests, Chromium for the browser tests,
+# Redis for the cache-store tests, VictoriaMetrics as a second PromQL engine)
+# when they are missing.
+# Usage: ensure-system-packages.sh prometheus [chromium] [redis-server] [victoria-metrics]
 set -euo pipefail
 
 is_present() {
