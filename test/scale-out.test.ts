@@ -173,6 +173,81 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     );
   });
 
+  it('an onboarding task is claimed by exactly one replica', async () => {
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    };
+    const res = await fetch(`${replicas[1].url}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        templateRef: 'template:default/mesh-my-service',
+        values: {
+          entityRef: 'component:default/legacy-reports',
+          mesh: 'linkerd',
+          mtlsMode: 'permissive',
+          defaultPolicy: 'none',
+          restartWorkloads: false,
+          multiCluster: false,
+          memoryBudgetMiB: 32,
+          delivery: 'apply',
+        },
+      }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = await res.json();
+    const deadline = Date.now() + 90_000;
+    let task: any;
+    for (;;) {
+      task = await (
+        await fetch(`${replicas[0].url}/api/scaffolder/v2/tasks/${id}`, {
+          headers,
+        })
+      ).json();
+      if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
+      assert.ok(Date.now() < deadline, `task still ${task.status} after 90 s`);
+      await new Promise(r => setTimeout(r, 250));
+    }
+    const events = await (
+      await fetch(`${replicas[0].url}/api/scaffolder/v2/tasks/${id}/events`, {
+        headers,
+      })
+    ).json();
+    assert.equal(
+      task.status,
+      'completed',
+      events.map((e: any) => e.body?.message).join('\n'),
+    );
+    assert.equal(events.filter((e: any) => e.type === 'completion').length, 1);
+    // The task worker's audit events (actor plugin:scaffolder) name the task
+    // on the replica that claimed and ran it.
+    const workedOn = replicas.map(
+      r =>
+        r
+          .output()
+          .split('\n')
+          .filter(
+            l =>
+              l.includes(id) &&
+              l.includes('scaffolder.task') &&
+              l.includes('"actorId":"plugin:scaffolder"'),
+          ).length,
+    );
+    assert.equal(
+      workedOn.filter(n => n > 0).length,
+      1,
+      `task worker events per replica: ${workedOn}`,
+    );
+    // One real write of the namespace's marker, however many replicas watched.
+    const writes = proxies['kube-homelab'].requests.filter(
+      r =>
+        /^(PATCH|PUT) \/api\/v1\/namespaces\/reports(\?|$)/.test(r) &&
+        !r.includes('dryRun'),
+    );
+    assert.equal(writes.length, 1, writes.join('\n'));
+  });
+
   it('when one replica is killed mid-request, the other keeps answering', async () => {
     const path = '/v1/entities/component/default/payments?window=2m';
     const pending = fetch(`${replicas[0].url}/api/mesh${path}`, {

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 
 export interface CountingProxy {
   url: string;
-  /** Requests forwarded, by method and path (query string left off). */
+  /** Requests forwarded, as `METHOD /path?query`. */
   requests: string[];
   close(): Promise<void>;
 }
@@ -18,7 +18,7 @@ export async function startCountingProxy(
   const to = new URL(target);
   const state: CountingProxy = { url: '', requests: [], close: async () => {} };
   const server = createServer((req, res) => {
-    state.requests.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
+    state.requests.push(`${req.method} ${req.url ?? ''}`);
     const upstream = httpRequest(
       {
         host: to.hostname,
