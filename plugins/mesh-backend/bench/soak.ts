@@ -222,7 +222,7 @@ async function main() {
   console.log(
     `end: RSS ${mb(end.rss)} (start ${mb(start.rss)}), heap ${mb(
       end.heapUsed,
-    )} (start ${mb(start.heapUsed)}), ${done} requests, ${
+    )} (start ${mb(start.heapUsed)}), ${counts.done} requests, ${
       cache.size
     } cache keys`,
   );
