@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Meshlens runs beside Node (a real Prometheus for
-# the demo cluster and the integration tests, Chromium for the browser tests)
-# when they are missing. Usage: ensure-system-packages.sh prometheus [chromium]
+# the demo cluster and the integration tests, Chromium for the browser tests,
+# Redis and PostgreSQL for the cache-store and scale-out tests, VictoriaMetrics
+# as a second PromQL engine) when they are missing.
+# Usage: ensure-system-packages.sh prometheus [chromium] [redis-server] [postgresql] [victoria-metrics]
 set -euo pipefail
 
 is_present() {
   case "$1" in
     prometheus) command -v prometheus >/dev/null && command -v promtool >/dev/null ;;
     chromium) command -v chromium >/dev/null ;;
+    postgresql) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && id postgres >/dev/null 2>&1 ;;
     *) command -v "$1" >/dev/null ;;
   esac
 }

@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$MESHLENS_ROOT"
-"$MESHLENS_ROOT/scripts/ensure-system-packages.sh" prometheus chromium
+"$MESHLENS_ROOT/scripts/ensure-system-packages.sh" prometheus chromium redis-server postgresql victoria-metrics
 
 step() { log "== $*"; }
 

@@ -11,7 +11,13 @@ export interface Config {
       name: string;
       /** The PromQL HTTP API that scrapes this cluster's mesh proxies. */
       prometheus?: {
-        /** Base URL of a Prometheus-compatible API (Prometheus, Thanos, Mimir), e.g. http://prometheus:9090 */
+        /**
+         * Base URL of a Prometheus-compatible API (Prometheus, Thanos, Mimir),
+         * e.g. http://prometheus:9090. Credentials in it (`https://user:pass@host`)
+         * are sent as Basic auth and redacted from every error, log line, cache
+         * entry and search document.
+         * @visibility secret
+         */
         url: string;
         /**
          * Headers sent with every query, e.g. `Authorization` or `X-Scope-OrgID` for Mimir.
@@ -35,8 +41,32 @@ export interface Config {
     }>;
     /** Default metrics window, a Prometheus duration such as 5m (the default). */
     window?: string;
+    /**
+     * Longest `window` a request may ask for, a Prometheus duration; default
+     * 1d. Longer windows are refused with a 400 that names this key.
+     */
+    maxWindow?: string;
+    /** Time-series limits. */
+    timeseries?: {
+      /**
+       * Longest `range` of a time-series request, a Prometheus duration;
+       * default 7d. At most 1000 points are served whatever the range.
+       */
+      maxRange?: string;
+    };
+    /**
+     * Most entries Meshlens keeps in the Backstage cache service at once;
+     * default 5000. The oldest are deleted first. Backstage's memory store has
+     * no bound of its own, so this is what keeps its memory flat.
+     */
+    cacheMaxEntries?: number;
     /** Timeout of every upstream request (Kubernetes, Prometheus) in milliseconds; default 5000. */
     timeoutMs?: number;
+    /**
+     * Most bytes read from one Prometheus answer; default 16777216 (16 MiB).
+     * A larger answer becomes an entry in `errors`, never a 500.
+     */
+    maxResponseBytes?: number;
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */
     cacheTtlSeconds?: number;
     /**

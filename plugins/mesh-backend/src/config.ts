@@ -4,7 +4,17 @@ import {
   CertificateThresholds,
   DEFAULT_CERTIFICATE_THRESHOLDS,
 } from '@meshlens/plugin-mesh-common';
-import { assertPromDuration } from '@meshlens/plugin-mesh-node';
+import {
+  assertPromDuration,
+  promDurationSeconds,
+} from '@meshlens/plugin-mesh-node';
+import {
+  DEFAULT_MAX_RANGE,
+  DEFAULT_MAX_WINDOW,
+  MAX_POINTS,
+  MIN_WINDOW_SECONDS,
+  RequestBounds,
+} from './requestBounds';
 
 /** @public */
 export interface MeshClusterConfig {
@@ -21,40 +31,96 @@ export interface MeshConfig {
   cacheTtlSeconds: number;
   topologyHintSeconds: number;
   certificates: CertificateThresholds;
+  bounds: RequestBounds;
+  /** Most entries Meshlens keeps in the cache service at once. */
+  cacheMaxEntries: number;
+  /** Most bytes read from one upstream answer. */
+  maxResponseBytes: number;
 }
 
 export const DEFAULT_WINDOW = '5m';
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CACHE_TTL_SECONDS = 15;
 export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
+export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** Checks a Prometheus URL without ever echoing it: it may hold credentials. */
+function prometheusUrl(url: string, index: number): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new InputError(
+      `mesh.clusters[${index}].prometheus.url must be an http or https URL such as http://prometheus:9090`,
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/** Seconds of a duration config value, within limits; a bad value names the key. */
+function durationSeconds(
+  key: string,
+  value: string,
+  limits: { min: number; max?: number },
+): number {
+  return promDurationSeconds(
+    assertPromDuration(value, key, {
+      minSeconds: limits.min,
+      maxSeconds: limits.max,
+    }),
+  );
+}
 
 /** Reads `mesh.*` with its defaults; a bad value fails at startup naming the key. */
 export function readMeshConfig(root: Config): MeshConfig {
   const config = root.getOptionalConfig('mesh');
-  const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(c => {
-    const prometheus = c.getOptionalConfig('prometheus');
-    const headers = prometheus?.getOptionalConfig('headers');
-    const links = c.getOptionalConfig('links');
-    return {
-      name: c.getString('name'),
-      prometheus: prometheus && {
-        url: prometheus.getString('url').replace(/\/+$/, ''),
-        headers: Object.fromEntries(
-          (headers?.keys() ?? []).map(k => [k, headers!.getString(k)]),
-        ),
-      },
-      links: {
-        linkerdViz: links?.getOptionalString('linkerdViz'),
-        kiali: links?.getOptionalString('kiali'),
-        grafana: links?.getOptionalString('grafana'),
-      },
-    };
-  });
-  const window = assertPromDuration(
-    config?.getOptionalString('window') ?? DEFAULT_WINDOW,
-    'mesh.window',
-    { minSeconds: 1 },
+  const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(
+    (c, i) => {
+      const prometheus = c.getOptionalConfig('prometheus');
+      const headers = prometheus?.getOptionalConfig('headers');
+      const links = c.getOptionalConfig('links');
+      return {
+        name: c.getString('name'),
+        prometheus: prometheus && {
+          url: prometheusUrl(prometheus.getString('url'), i),
+          headers: Object.fromEntries(
+            (headers?.keys() ?? []).map(k => [k, headers!.getString(k)]),
+          ),
+        },
+        links: {
+          linkerdViz: links?.getOptionalString('linkerdViz'),
+          kiali: links?.getOptionalString('kiali'),
+          grafana: links?.getOptionalString('grafana'),
+        },
+      };
+    },
   );
+  const maxWindowSeconds = durationSeconds(
+    'mesh.maxWindow',
+    config?.getOptionalString('maxWindow') ?? DEFAULT_MAX_WINDOW,
+    { min: MIN_WINDOW_SECONDS },
+  );
+  const maxRangeSeconds = durationSeconds(
+    'mesh.timeseries.maxRange',
+    config?.getOptionalString('timeseries.maxRange') ?? DEFAULT_MAX_RANGE,
+    { min: 60 },
+  );
+  const window = config?.getOptionalString('window') ?? DEFAULT_WINDOW;
+  durationSeconds('mesh.window', window, {
+    min: MIN_WINDOW_SECONDS,
+    max: maxWindowSeconds,
+  });
+  const cacheMaxEntries =
+    config?.getOptionalNumber('cacheMaxEntries') ?? DEFAULT_CACHE_MAX_ENTRIES;
+  if (!(Number.isInteger(cacheMaxEntries) && cacheMaxEntries > 0)) {
+    throw new InputError(
+      `mesh.cacheMaxEntries must be a positive integer, got ${cacheMaxEntries}`,
+    );
+  }
   const timeoutMs =
     config?.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) {
@@ -83,6 +149,13 @@ export function readMeshConfig(root: Config): MeshConfig {
       'mesh.certificates.criticalDays must not exceed mesh.certificates.warningDays',
     );
   }
+  const maxResponseBytes =
+    config?.getOptionalNumber('maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+    throw new InputError(
+      `mesh.maxResponseBytes must be a positive integer, got ${maxResponseBytes}`,
+    );
+  }
   return {
     clusters,
     window,
@@ -90,5 +163,8 @@ export function readMeshConfig(root: Config): MeshConfig {
     cacheTtlSeconds,
     topologyHintSeconds,
     certificates,
+    bounds: { maxWindowSeconds, maxRangeSeconds, maxPoints: MAX_POINTS },
+    cacheMaxEntries,
+    maxResponseBytes,
   };
 }

@@ -12,6 +12,7 @@ import {
 import { defaultMeshAdapters } from './adapters';
 import { readMeshConfig } from './config';
 import { createRouter } from './router';
+import { BoundedCache } from './cache/BoundedCache';
 import { resolveAdapters } from './service/adapterRegistry';
 import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
 import { meshStatusHostRef } from './service/statusHost';
@@ -59,18 +60,30 @@ export const meshPlugin = createBackendPlugin({
         const { httpRouter, httpAuth, logger, permissions } = deps;
         deps.permissionsRegistry.addPermissions(meshPermissions);
         const adapters = resolveAdapters(defaultMeshAdapters(), registered);
+        const meshConfig = readMeshConfig(deps.config);
         const meshStatus = new DefaultMeshStatusService({
-          config: readMeshConfig(deps.config),
+          config: meshConfig,
           adapters: () => adapters,
           catalog: deps.catalog,
           auth: deps.auth,
           discovery: deps.discovery,
-          cache: deps.cache,
+          // Bounded: Backstage's memory store forgets an entry only when it is read again.
+          cache: new BoundedCache(
+            deps.cache,
+            meshConfig.cacheMaxEntries,
+            meshConfig.cacheTtlSeconds * 1000,
+          ),
           logger,
         });
         deps.host.publish(meshStatus);
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, logger, meshStatus }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            logger,
+            meshStatus,
+            bounds: meshConfig.bounds,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -16,6 +16,7 @@ import {
   PROM_DURATION_HINT,
 } from '@meshlens/plugin-mesh-node';
 import express from 'express';
+import { RequestBounds, checkRange, checkWindow } from './requestBounds';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 
@@ -55,13 +56,15 @@ export interface RouterOptions {
   permissions: PermissionsService;
   logger: LoggerService;
   meshStatus: MeshStatusService;
+  /** How much work one request may ask for (see `mesh.maxWindow`). */
+  bounds: RequestBounds;
 }
 
 /** Validates, authorizes, and hands over to the status service. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, meshStatus } = options;
+  const { httpAuth, permissions, meshStatus, bounds } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -90,6 +93,7 @@ export async function createRouter(
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
     const { credentials, entityRef } = await authorizeEntity(req);
     const { window } = parse(windowQuery, req.query);
+    checkWindow(bounds, window);
     res.json(
       await meshStatus.getEntityStatus(entityRef, { credentials, window }),
     );
@@ -100,6 +104,7 @@ export async function createRouter(
     async (req, res) => {
       const { credentials, entityRef } = await authorizeEntity(req);
       const { range, step } = parse(rangeQuery, req.query);
+      checkRange(bounds, range, step);
       res.json(
         await meshStatus.getEntityTimeseries(entityRef, {
           credentials,
@@ -113,6 +118,7 @@ export async function createRouter(
   router.get('/v1/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
     const { window } = parse(windowQuery, req.query);
+    checkWindow(bounds, window);
     let decided: Set<string> | undefined;
     const authorize = async (entityRefs: string[]) => {
       if (entityRefs.length === 0) return (decided = new Set<string>());

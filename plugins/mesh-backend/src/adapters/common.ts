@@ -34,6 +34,21 @@ export function imageTag(image: string | undefined): string | null {
   return colon > lastSlash ? image.slice(colon + 1) : null;
 }
 
+/**
+ * True for a certificate expiry (Unix seconds) within a century of now. Any
+ * pod can export a series by that name; a poisoned value such as -1e16 must
+ * be dropped, not become a Date that throws a RangeError.
+ */
+export function isPlausibleExpiry(
+  notAfterSeconds: number,
+  nowSeconds = Date.now() / 1000,
+): boolean {
+  return (
+    Number.isFinite(notAfterSeconds) &&
+    Math.abs(notAfterSeconds - nowSeconds) < 100 * 365 * 86400
+  );
+}
+
 export function finite(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : value;
 }
@@ -115,7 +130,8 @@ export class TrafficAccumulator {
     ok: boolean,
     encrypted: boolean | null,
   ) {
-    if (!namespace || !workload || !Number.isFinite(count)) return;
+    // A counter's increase is never negative: such a sample is broken.
+    if (!namespace || !workload || !(count >= 0 && count < Infinity)) return;
     const e = this.entry(namespace, workload);
     if (ok) e.success += count;
     else e.failure += count;
@@ -132,7 +148,7 @@ export class TrafficAccumulator {
     count: number,
     encrypted: boolean,
   ) {
-    if (!namespace || !workload || !Number.isFinite(count)) return;
+    if (!namespace || !workload || !(count >= 0 && count < Infinity)) return;
     const e = this.entry(namespace, workload);
     if (e.success + e.failure > 0) return;
     e.encryptionKnown += count;
@@ -254,7 +270,7 @@ export class SeriesAccumulator {
   ) {
     if (!namespace || !workload) return;
     for (const [t, v] of series.values) {
-      if (!Number.isFinite(v)) continue;
+      if (!(v >= 0 && v < Infinity)) continue;
       const p = this.point(namespace, workload, t);
       if (ok) p.ok += v;
       else p.fail += v;

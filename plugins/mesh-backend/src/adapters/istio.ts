@@ -34,6 +34,7 @@ import {
   samples,
   selectsWorkload,
   summarizeNetworkPolicy,
+  isPlausibleExpiry,
 } from './common';
 
 const INJECTION_LABEL = 'istio-injection';
@@ -359,7 +360,10 @@ export class IstioAdapter implements MeshAdapter {
     const now = Date.now() / 1000;
     return list
       .filter(
-        s => s.metric.namespace && s.metric.pod && Number.isFinite(s.value),
+        s =>
+          s.metric.namespace &&
+          s.metric.pod &&
+          isPlausibleExpiry(now + s.value, now),
       )
       .map(s => ({
         namespace: s.metric.namespace,

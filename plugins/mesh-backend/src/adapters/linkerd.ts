@@ -32,6 +32,7 @@ import {
   imageTag,
   samples,
   summarizeNetworkPolicy,
+  isPlausibleExpiry,
 } from './common';
 
 const INJECT_ANNOTATION = 'linkerd.io/inject';
@@ -394,8 +395,11 @@ export class LinkerdAdapter implements MeshAdapter {
 
   workloadCertificateQuery(scope: MeshMetricScope): string {
     // The metric was renamed in proxy v2.227.0 (edge-24.4.3): match both names.
+    // Only linkerd-viz's proxy and control-plane jobs: an application pod
+    // scraped by annotation could export the same name.
     return `min(${promqlSelector([
       '__name__=~"(control_)?identity_cert_expiration_timestamp_seconds"',
+      'job=~"linkerd-proxy|linkerd-controller"',
       promqlMatcher('namespace', scope.namespaces),
     ])}) ${promqlBy(['namespace', 'pod'])}`;
   }
@@ -403,7 +407,7 @@ export class LinkerdAdapter implements MeshAdapter {
   readWorkloadCertificates(list: PromSample[]): MeshWorkloadCertificate[] {
     return list
       .filter(
-        s => s.metric.namespace && s.metric.pod && Number.isFinite(s.value),
+        s => s.metric.namespace && s.metric.pod && isPlausibleExpiry(s.value),
       )
       .map(s => ({
         namespace: s.metric.namespace,

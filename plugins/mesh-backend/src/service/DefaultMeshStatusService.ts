@@ -73,7 +73,11 @@ export class DefaultMeshStatusService implements MeshStatusService {
       if (c.prometheus) {
         prometheus.set(
           c.name,
-          new PrometheusClient(c.prometheus, config.timeoutMs),
+          new PrometheusClient(
+            c.prometheus,
+            config.timeoutMs,
+            config.maxResponseBytes,
+          ),
         );
       }
     }
