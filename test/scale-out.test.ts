@@ -134,8 +134,13 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     );
 
   it('alternating requests give the same answers; the second replica reads the first one’s cache', async () => {
-    for (const name of ['storefront', 'orders', 'shipping']) {
-      const path = `/v1/entities/component/default/${name}`;
+    for (const path of [
+      ...['storefront', 'orders', 'shipping'].map(
+        name => `/v1/entities/component/default/${name}`,
+      ),
+      '/v1/overview',
+    ]) {
+      const name = path;
       const before1 = upstreamCount();
       const first = await get(replicas[0], path);
       const after1 = upstreamCount();

@@ -133,8 +133,7 @@ describe('a Prometheus URL with credentials', () => {
         `/api/mesh/v1/entities/component/default/shipping?window=${
           mode === 'stall' ? '2m' : '5m'
         }`,
-        // The overview joins this list once issue 13's bug 1 (a cached Map)
-        // is fixed: today a cached overview answers 500 on the real store.
+        `/api/mesh/v1/overview?window=${mode === 'stall' ? '2m' : '5m'}`,
         '/api/mesh/v1/certificates',
       ]) {
         const res = await request(backend).get(path);
