@@ -19,7 +19,10 @@ import type {
   MeshTimeseriesRequestOptions,
 } from './statusService';
 
-/** The line a backend without the mesh plugin is missing. */
+/**
+ * The line a backend without the mesh plugin is missing.
+ * @public
+ */
 export const MESH_PLUGIN_WIRING = `backend.add(import('@meshlens/plugin-mesh-backend'))`;
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
 import { meshApiRef, MeshClient } from './api';
+import type { MeshSearchResultListItemProps } from './components/MeshSearchResultListItem';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -36,7 +37,7 @@ export const meshPlugin = createPlugin({
  * `isMeshAvailable(entity)`.
  * @public
  */
-export const EntityMeshContent = meshPlugin.provide(
+export const EntityMeshContent: () => JSX.Element = meshPlugin.provide(
   createRoutableExtension({
     name: 'EntityMeshContent',
     component: () =>
@@ -50,7 +51,7 @@ export const EntityMeshContent = meshPlugin.provide(
  * certificate expiry, worst check.
  * @public
  */
-export const EntityMeshCard = meshPlugin.provide(
+export const EntityMeshCard: () => JSX.Element = meshPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshCard',
     component: {
@@ -64,7 +65,7 @@ export const EntityMeshCard = meshPlugin.provide(
  * The fleet page: coverage, filters, every entity's posture, certificate expiry.
  * @public
  */
-export const MeshPage = meshPlugin.provide(
+export const MeshPage: () => JSX.Element = meshPlugin.provide(
   createRoutableExtension({
     name: 'MeshPage',
     component: () => import('./components/MeshPage').then(m => m.MeshPage),
@@ -76,7 +77,9 @@ export const MeshPage = meshPlugin.provide(
  * Renders search results of type `mesh`.
  * @public
  */
-export const MeshSearchResultListItem = meshPlugin.provide(
+export const MeshSearchResultListItem: (
+  props: MeshSearchResultListItemProps,
+) => JSX.Element | null = meshPlugin.provide(
   createSearchResultListItemExtension({
     name: 'MeshSearchResultListItem',
     component: () =>

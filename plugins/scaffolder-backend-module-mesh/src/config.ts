@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 
-/** Settings of the onboarding actions, from `mesh.onboarding`. */
+/**
+ * Settings of the onboarding actions, from `mesh.onboarding`.
+ * @public
+ */
 export interface OnboardingSettings {
   rolloutTimeoutMs: number;
   rolloutPollIntervalMs: number;
