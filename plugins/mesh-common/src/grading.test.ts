@@ -138,3 +138,35 @@ describe('workloadCertificateStatus', () => {
     ).toBe('warning');
   });
 });
+
+describe('grading boundaries', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+  const inHours = (h: number) => new Date(now.getTime() + h * 3_600_000);
+
+  it('counts a workload certificate as valid up to its last instant', () => {
+    expect(workloadCertificateStatus(inHours(0), now)).toBe('critical');
+    expect(workloadCertificateStatus(inHours(2), now)).toBe('critical');
+    expect(workloadCertificateStatus(inHours(6), now)).toBe('warning');
+    expect(workloadCertificateStatus(inHours(6.01), now)).toBe('ok');
+  });
+
+  it('grades a success rate exactly at a threshold as the better grade', () => {
+    expect(successRateGrade(0.9)).toBe('warning');
+    expect(successRateGrade(0.8999)).toBe('critical');
+    expect(successRateGrade(undefined)).toBe('unknown');
+    expect(successRateGrade(Number.NaN)).toBe('unknown');
+  });
+
+  it('passes a share of 99.9% encrypted and warns from half', () => {
+    expect(encryptedShareStatus(0.999)).toBe('pass');
+    expect(encryptedShareStatus(0.9989)).toBe('warn');
+    expect(encryptedShareStatus(0.5)).toBe('warn');
+    expect(encryptedShareStatus(0.4999)).toBe('fail');
+  });
+
+  it('ignores surrounding spaces and only a leading "v" in versions', () => {
+    expect(hasVersionSkew(['1.27.1 '], ' 1.27.1')).toBe(false);
+    expect(hasVersionSkew(['stable-v2'], 'stable-2')).toBe(true);
+    expect(hasVersionSkew(['vault'], 'vault')).toBe(false);
+  });
+});

@@ -75,3 +75,52 @@ describe('assertPromDuration', () => {
     },
   );
 });
+
+describe('durations, unit by unit', () => {
+  it.each([
+    ['1y', 31536000],
+    ['1w', 604800],
+    ['1d', 86400],
+    ['1h', 3600],
+    ['1m', 60],
+    ['1s', 1],
+    ['1ms', 0.001],
+    ['1y2w3d4h5m6s7ms', 31536000 + 2 * 604800 + 3 * 86400 + 14706.007],
+  ])('%s is %p seconds and is written back the same', (text, seconds) => {
+    expect(promDurationSeconds(text)).toBeCloseTo(seconds, 6);
+    expect(formatPromDuration(seconds)).toBe(text);
+  });
+
+  it('takes strings only, not values that print like one', () => {
+    expect(isPromDuration(['5m'])).toBe(false);
+    expect(isPromDuration({ toString: () => '5m' })).toBe(false);
+  });
+
+  it('names the number it cannot write', () => {
+    expect(() => formatPromDuration(-1)).toThrow(
+      'Cannot write -1 seconds as a duration',
+    );
+  });
+});
+
+describe('assertPromDuration bounds', () => {
+  const bounds = { minSeconds: 60, maxSeconds: 3600 };
+  it('accepts both bounds themselves', () => {
+    expect(assertPromDuration('1m', 'window', bounds)).toBe('1m');
+    expect(assertPromDuration('1h', 'window', bounds)).toBe('1h');
+    expect(assertPromDuration('30m', 'window', bounds)).toBe('30m');
+  });
+  it('checks only the bounds given', () => {
+    expect(assertPromDuration('1y', 'window', { minSeconds: 60 })).toBe('1y');
+    expect(assertPromDuration('1ms', 'window', { maxSeconds: 60 })).toBe('1ms');
+    expect(assertPromDuration('1ms', 'window')).toBe('1ms');
+  });
+  it('rejects one past each bound', () => {
+    expect(() => assertPromDuration('59s', 'window', bounds)).toThrow(
+      "Invalid window '59s': use at least 1m",
+    );
+    expect(() => assertPromDuration('1h1s', 'window', bounds)).toThrow(
+      "Invalid window '1h1s': use at most 1h",
+    );
+  });
+});

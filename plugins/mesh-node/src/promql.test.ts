@@ -42,6 +42,7 @@ const HOSTILE = [
   '\\"} or vector(1) #',
   'a"}[5m]) or on() vector(1) or (x{a="',
   'line\nbreak',
+  'carriage\rreturn',
   '.*',
   'a|b',
   '(x)',
@@ -95,5 +96,17 @@ describe('promqlMatcher', () => {
     expect(escapePromqlRegex('a.b*c+d?e^f$g{h}i(j)k|l[m]n\\o')).toBe(
       'a\\.b\\*c\\+d\\?e\\^f\\$g\\{h\\}i\\(j\\)k\\|l\\[m\\]n\\\\o',
     );
+  });
+});
+
+describe('promqlSelector', () => {
+  it('separates matchers with commas, as PromQL requires', () => {
+    expect(
+      promqlSelector([
+        promqlMatcher('namespace', ['shop']),
+        promqlMatcher('app', ['a', 'b']),
+      ]),
+    ).toBe('{namespace="shop",app=~"a|b"}');
+    expect(promqlSelector([])).toBe('{}');
   });
 });

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { LabelIndex } from './labelIndex';
 import {
   equalitySelector,
@@ -131,5 +132,81 @@ describe('equalitySelector', () => {
     expect(() => equalitySelector('app', 'a,b=c')).toThrow(
       /Invalid label value/,
     );
+  });
+});
+
+describe('parseLabelSelector, requirement by requirement', () => {
+  it('reads each operator into its requirement', () => {
+    expect(parseLabelSelector('a=x,b==y,c!=z,d,!e')).toEqual([
+      { key: 'a', op: '=', values: ['x'] },
+      { key: 'b', op: '=', values: ['y'] },
+      { key: 'c', op: '!=', values: ['z'] },
+      { key: 'd', op: 'exists', values: [] },
+      { key: 'e', op: '!exists', values: [] },
+    ]);
+  });
+
+  it('trims set members and drops empty ones', () => {
+    expect(parseLabelSelector('env in ( a , b ,, ),tier notin (web)')).toEqual([
+      { key: 'env', op: 'in', values: ['a', 'b'] },
+      { key: 'tier', op: 'notin', values: ['web'] },
+    ]);
+    expect(parseLabelSelector('env   in   (a)')).toEqual([
+      { key: 'env', op: 'in', values: ['a'] },
+    ]);
+  });
+
+  it('skips empty parts between commas', () => {
+    expect(parseLabelSelector('a=x, ,b')).toEqual([
+      { key: 'a', op: '=', values: ['x'] },
+      { key: 'b', op: 'exists', values: [] },
+    ]);
+  });
+
+  it.each([
+    ['a b in (c)', 'Invalid label selector "a b in (c)" near "a b in (c)"'],
+    ['env in (a) x', 'Invalid label selector "env in (a) x"'],
+    ['a b=c', 'Invalid label selector "a b=c" near "a b=c"'],
+    ['-bad=x', 'Invalid label key "-bad" in selector "-bad=x"'],
+    ['a=-x', 'Invalid label value "-x" in selector "a=-x"'],
+  ])('rejects %p rather than reading part of it', (text, message) => {
+    expect(() => parseLabelSelector(text)).toThrow(InputError);
+    expect(() => parseLabelSelector(text)).toThrow(message);
+  });
+});
+
+describe('matchesLabelSelector, by operator', () => {
+  const labels = { app: 'shop', tier: 'web' };
+  it.each([
+    ['app!=cart', true],
+    ['app!=shop', false],
+    ['missing!=shop', true],
+    ['tier notin (db)', true],
+    ['tier notin (db,web)', false],
+    ['missing notin (web)', true],
+    ['tier in (db,web)', true],
+    ['missing in (web)', false],
+    ['!missing', true],
+    ['!app', false],
+  ])('%s on app=shop,tier=web is %p', (text, expected) => {
+    expect(matchesSelector(parseLabelSelector(text), labels)).toBe(expected);
+  });
+});
+
+describe('labelSelectorFromSpec, by operator', () => {
+  it('keeps the values of set operators only', () => {
+    expect(
+      labelSelectorFromSpec({
+        matchExpressions: [
+          { key: 'a', operator: 'In' },
+          { key: 'b', operator: 'Exists', values: ['ignored'] },
+          { key: 'c', operator: 'DoesNotExist', values: ['ignored'] },
+        ],
+      }),
+    ).toEqual([
+      { key: 'a', op: 'in', values: [] },
+      { key: 'b', op: 'exists', values: [] },
+      { key: 'c', op: '!exists', values: [] },
+    ]);
   });
 });
