@@ -38,6 +38,7 @@ import {
 
 import {
   DATAPLANE_MODE_LABEL,
+  hasInjectionAndRevision,
   INJECTION_LABEL,
   istioOnboarding,
   REVISION_LABEL,
@@ -382,10 +383,7 @@ export class IstioAdapter implements MeshAdapter {
     const checks: MeshCheck[] = [];
     const ns = context.namespaceName;
     const labels = context.namespace?.metadata.labels ?? {};
-    if (
-      labels[INJECTION_LABEL] !== undefined &&
-      labels[REVISION_LABEL] !== undefined
-    ) {
+    if (hasInjectionAndRevision(context.namespace)) {
       checks.push({
         id: 'istio.injection-and-revision',
         status: 'warn',

@@ -15,6 +15,20 @@ const SIDECAR_OPT_OUT = 'sidecar.istio.io/inject';
 const AMBIENT = 'ambient';
 const SIDECAR = 'sidecar';
 
+/**
+ * Whether both injection labels are set: `istio-injection` wins and the
+ * revision is ignored. The tab's check and onboarding's warning both ask.
+ */
+export function hasInjectionAndRevision(
+  namespace: KubeObject | undefined,
+): boolean {
+  const labels = namespace?.metadata.labels ?? {};
+  return (
+    labels[INJECTION_LABEL] !== undefined &&
+    labels[REVISION_LABEL] !== undefined
+  );
+}
+
 function markers(namespace: KubeObject) {
   const labels = namespace.metadata.labels ?? {};
   return {
@@ -160,9 +174,7 @@ export const istioOnboarding: MeshOnboarding = {
   },
 
   markerMistakes(namespace) {
-    const labels = namespace.metadata.labels ?? {};
-    return labels[INJECTION_LABEL] === 'enabled' &&
-      labels[REVISION_LABEL] !== undefined
+    return hasInjectionAndRevision(namespace)
       ? [
           `both ${INJECTION_LABEL} and ${REVISION_LABEL} are set: ${INJECTION_LABEL} wins and the revision is ignored`,
         ]
