@@ -155,6 +155,8 @@ export interface ClusterMeshStatus {
   namespace: string;
   mesh: MeshName;
   dataPlane: DataPlane;
+  /** The mesh's name for people (e.g. `Linkerd`), from its adapter; absent when no mesh runs there. */
+  meshTitle?: string;
   controlPlane: ControlPlane | null;
   injection: InjectionState;
   workloads: WorkloadStatus[];
