@@ -51,7 +51,7 @@ stores.push({
 after(async () => {
   for (const m of managers) {
     // The Keyv client shares the plugin's store connection: close it.
-    await (m.getClientWithTtl('mesh', undefined) as any).disconnect?.();
+    await ((m as any).getClientWithTtl('mesh', undefined) as any).disconnect?.();
   }
   await redis?.stop();
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LinkerdAdapter } from '../plugins/mesh-backend/src/adapters';
+import { LinkerdAdapter } from '../plugins/mesh-node/src/builtin/adapters';
 import { PrometheusClient } from '../plugins/mesh-backend/src/clients/PrometheusClient';
 import { readMetrics } from '../plugins/mesh-backend/src/service/clusterSnapshot';
 import { WINDOW, goldenOpenMetrics } from './support/goldenMetrics';

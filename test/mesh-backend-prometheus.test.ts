@@ -16,7 +16,7 @@ import {
   CiliumAdapter,
   IstioAdapter,
   LinkerdAdapter,
-} from '../plugins/mesh-backend/src/adapters';
+} from '../plugins/mesh-node/src/builtin/adapters';
 import { PrometheusClient } from '../plugins/mesh-backend/src/clients/PrometheusClient';
 import { readMetrics } from '../plugins/mesh-backend/src/service/clusterSnapshot';
 import type { Edge } from '@meshlens/plugin-mesh-common';

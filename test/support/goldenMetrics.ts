@@ -9,7 +9,7 @@ import {
   CiliumAdapter,
   IstioAdapter,
   LinkerdAdapter,
-} from '../../plugins/mesh-backend/src/adapters';
+} from '../../plugins/mesh-node/src/builtin/adapters';
 
 export const STEP = 15;
 export const STEPS = 40; // 10 minutes of samples

@@ -30,7 +30,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { LoggedRequest } from './benchCluster';
 import { benchLayout } from './layout';
-import { defaultMeshAdapters } from '../src/adapters';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
 import { readMeshConfig } from '../src/config';
 import { DefaultMeshStatusService } from '../src/service/DefaultMeshStatusService';
 

@@ -16,12 +16,9 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { BoundedCache } from '../src/cache/BoundedCache';
 import { benchLayout } from './layout';
-import { defaultMeshAdapters } from '../src/adapters';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
 import { readMeshConfig } from '../src/config';
-import {
-  DefaultMeshStatusService,
-  MeshAdapterRegistry,
-} from '../src/service/DefaultMeshStatusService';
+import { DefaultMeshStatusService } from '../src/service/DefaultMeshStatusService';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const RPS = Number(process.env.SOAK_RPS ?? 10);
@@ -123,9 +120,10 @@ async function main() {
     config.cacheMaxEntries,
     config.cacheTtlSeconds * 1000,
   );
+  const adapters = defaultMeshAdapters();
   const service = new DefaultMeshStatusService({
     config,
-    registry: new MeshAdapterRegistry(defaultMeshAdapters()),
+    adapters: () => adapters,
     catalog: {
       getEntityByRef: async (ref: string) => byRef.get(ref),
       queryEntities: async () => ({

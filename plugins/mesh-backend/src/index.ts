@@ -11,4 +11,4 @@ export {
   IstioAdapter,
   CiliumAdapter,
   defaultMeshAdapters,
-} from './adapters';
+} from '@meshlens/plugin-mesh-node/adapters';

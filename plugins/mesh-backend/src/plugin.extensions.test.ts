@@ -15,7 +15,7 @@ import {
   meshAdaptersExtensionPoint,
   meshStatusServiceRef,
 } from '@meshlens/plugin-mesh-node';
-import { LinkerdAdapter } from './adapters';
+import { LinkerdAdapter } from '@meshlens/plugin-mesh-node/adapters';
 import { meshPlugin } from './plugin';
 import { resolveAdapters } from './service/adapterRegistry';
 import { meshStatusServiceFactory } from './service/serviceFactory';

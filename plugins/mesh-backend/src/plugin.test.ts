@@ -303,6 +303,7 @@ describe('mesh backend', () => {
     const orders = (await getEntity(http, 'orders')).clusters[0];
     expect(orders).toMatchObject({
       mesh: 'istio',
+      meshTitle: 'Istio',
       dataPlane: 'sidecar',
       injection: {
         namespace: 'enabled',

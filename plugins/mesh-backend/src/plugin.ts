@@ -5,11 +5,10 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshPermissions } from '@meshlens/plugin-mesh-common';
 import {
-  MeshAdapter,
-  MeshAdapterFactory,
+  createMeshAdaptersRegistration,
   meshAdaptersExtensionPoint,
 } from '@meshlens/plugin-mesh-node';
-import { defaultMeshAdapters } from './adapters';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
 import { readMeshConfig } from './config';
 import { createRouter } from './router';
 import { BoundedCache } from './cache/BoundedCache';
@@ -27,20 +26,11 @@ import { meshStatusHostRef } from './service/statusHost';
 export const meshPlugin = createBackendPlugin({
   pluginId: 'mesh',
   register(env) {
-    let registered: MeshAdapter[] | MeshAdapterFactory | undefined;
-    env.registerExtensionPoint(meshAdaptersExtensionPoint, {
-      addAdapters(adapters) {
-        if (registered) {
-          throw new Error(
-            'Mesh adapters were already added: call addAdapters once, with every adapter',
-          );
-        }
-        registered =
-          typeof adapters === 'function' || Array.isArray(adapters)
-            ? adapters
-            : [adapters];
-      },
-    });
+    const registration = createMeshAdaptersRegistration();
+    env.registerExtensionPoint(
+      meshAdaptersExtensionPoint,
+      registration.extensionPoint,
+    );
 
     env.registerInit({
       deps: {
@@ -59,7 +49,10 @@ export const meshPlugin = createBackendPlugin({
       async init(deps) {
         const { httpRouter, httpAuth, logger, permissions } = deps;
         deps.permissionsRegistry.addPermissions(meshPermissions);
-        const adapters = resolveAdapters(defaultMeshAdapters(), registered);
+        const adapters = resolveAdapters(
+          defaultMeshAdapters(),
+          registration.registered(),
+        );
         const meshConfig = readMeshConfig(deps.config);
         const meshStatus = new DefaultMeshStatusService({
           config: meshConfig,

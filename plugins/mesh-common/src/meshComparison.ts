@@ -5,8 +5,12 @@
  * the sources do not settle says so instead of guessing.
  */
 
-/** @public */
-export type MeshOption = 'linkerd' | 'istio' | 'istio-ambient' | 'cilium';
+/**
+ * The key of a mesh and data plane in {@link meshComparison}, e.g.
+ * `istio-ambient`; the built-in adapters map their data planes to these.
+ * @public
+ */
+export type MeshOption = string;
 
 /** @public */
 export type MeshComparisonCriterion =

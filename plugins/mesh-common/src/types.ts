@@ -4,11 +4,20 @@
  * scaffolder actions consume them.
  */
 
-/** @public */
-export type MeshName = 'linkerd' | 'istio' | 'cilium' | 'none';
+/**
+ * A mesh, as its adapter names it (`linkerd`, `istio`, `cilium`, or one
+ * registered by a backend module), or `none`. An open set: adding a mesh is
+ * one adapter.
+ * @public
+ */
+export type MeshName = string;
 
-/** @public */
-export type DataPlane = 'sidecar' | 'ambient' | 'ebpf' | 'none';
+/**
+ * A data plane of a mesh, as its adapter names it (e.g. `sidecar`,
+ * `ambient`, `ebpf`), or `none`.
+ * @public
+ */
+export type DataPlane = string;
 
 /** @public */
 export type MtlsMode =
@@ -146,6 +155,8 @@ export interface ClusterMeshStatus {
   namespace: string;
   mesh: MeshName;
   dataPlane: DataPlane;
+  /** The mesh's name for people (e.g. `Linkerd`), from its adapter; absent when no mesh runs there. */
+  meshTitle?: string;
   controlPlane: ControlPlane | null;
   injection: InjectionState;
   workloads: WorkloadStatus[];

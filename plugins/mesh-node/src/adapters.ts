@@ -11,6 +11,7 @@ import {
 } from '@meshlens/plugin-mesh-common';
 import { KubernetesClusterReader } from './kubernetes/KubernetesProxyClient';
 import { KubeObject, KubeResourceType } from './kubernetes/types';
+import type { MeshOnboarding } from './onboarding';
 
 /**
  * Read access to one cluster, through the Kubernetes backend's proxy.
@@ -187,6 +188,15 @@ export interface MeshAdapter {
   /** The mesh name reported in the API, e.g. `linkerd`. */
   readonly mesh: string;
 
+  /** The mesh's name for people, e.g. `Linkerd`; `mesh` when left out. */
+  readonly title?: string;
+
+  /**
+   * How onboarding enrols a namespace; without it the mesh is shown but
+   * `mesh:namespace:onboard` refuses it.
+   */
+  readonly onboarding?: MeshOnboarding;
+
   /**
    * Finds the control plane in a cluster; undefined when not installed.
    * `known` is what an earlier read of this cluster found: an adapter may
@@ -204,7 +214,10 @@ export interface MeshAdapter {
   /** How the namespace joins this mesh; undefined when it does not. */
   detect(context: MeshNamespaceContext): MeshDetection | undefined;
 
-  /** Whether the pod runs with this mesh's data plane. */
+  /**
+   * Whether the pod runs with this mesh's data plane. The one answer: the
+   * tab, the checks and the onboarding rollout wait all ask it.
+   */
   isPodMeshed(pod: KubeObject, context: MeshNamespaceContext): boolean;
 
   /** The proxy version of a meshed pod, null when unknown. */

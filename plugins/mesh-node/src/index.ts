@@ -7,6 +7,8 @@
 export * from './statusService';
 export { MeshStatusClient, MESH_PLUGIN_WIRING } from './statusClient';
 export * from './adapters';
+export * from './onboarding';
+export * from './adapterRegistration';
 export * from './promql';
 export * from './duration';
 export * from './kubernetes';

@@ -4,9 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  createMeshAdaptersRegistration,
   KubernetesProxyClient,
+  meshOnboardingAdaptersExtensionPoint,
   meshStatusServiceRef,
+  resolveMeshAdapters,
 } from '@meshlens/plugin-mesh-node';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
 import { createMeshAdrCreateAction } from './actions/meshAdrCreate';
 import { createMeshCheckAction } from './actions/meshCheck';
 import { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
@@ -22,6 +26,11 @@ export const scaffolderModuleMesh = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'mesh',
   register(reg) {
+    const registration = createMeshAdaptersRegistration();
+    reg.registerExtensionPoint(
+      meshOnboardingAdaptersExtensionPoint,
+      registration.extensionPoint,
+    );
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
@@ -42,6 +51,10 @@ export const scaffolderModuleMesh = createBackendModule({
         meshStatus,
       }) {
         const settings = readOnboardingSettings(config);
+        const adapters = resolveMeshAdapters(
+          defaultMeshAdapters(),
+          registration.registered(),
+        );
         const proxy = new KubernetesProxyClient({ discovery, auth });
         const kubernetes: KubernetesClientFactory = ({
           cluster,
@@ -53,9 +66,10 @@ export const scaffolderModuleMesh = createBackendModule({
             permissions,
             meshStatus,
             settings,
+            adapters,
           }),
-          createMeshCheckAction({ kubernetes, meshStatus, settings }),
-          createMeshAdrCreateAction(),
+          createMeshCheckAction({ kubernetes, meshStatus, settings, adapters }),
+          createMeshAdrCreateAction({ adapters }),
         );
         logger.info(
           'Added scaffolder actions mesh:namespace:onboard, mesh:check and mesh:adr:create',

@@ -153,6 +153,7 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
     namespace,
     mesh: (adapter?.mesh ?? 'none') as MeshName,
     dataPlane: mesh?.detection.dataPlane ?? 'none',
+    ...(adapter ? { meshTitle: adapter.title ?? adapter.mesh } : {}),
     controlPlane: mesh
       ? {
           namespace: mesh.controlPlane.namespace,

@@ -54,7 +54,11 @@ export function ClusterHeader(props: { cluster: ClusterMeshStatus }) {
           </Typography>
         </Typography>
         <Chip
-          label={meshAndDataPlane(cluster.mesh, cluster.dataPlane)}
+          label={meshAndDataPlane(
+            cluster.mesh,
+            cluster.dataPlane,
+            cluster.meshTitle,
+          )}
           color={cluster.mesh === 'none' ? 'default' : 'primary'}
           size="small"
         />

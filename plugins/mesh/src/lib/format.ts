@@ -22,16 +22,22 @@ const MTLS_LABELS: Record<MtlsMode, string> = {
   unknown: 'unknown',
 };
 
-export const meshLabel = (mesh: MeshName) => MESH_LABELS[mesh] ?? mesh;
+/** The adapter's title when the API gave one, else a known name, else the id. */
+export const meshLabel = (mesh: MeshName, title?: string) =>
+  title ?? MESH_LABELS[mesh] ?? mesh;
 
 export const dataPlaneLabel = (dataPlane: DataPlane) =>
   DATA_PLANE_LABELS[dataPlane] ?? dataPlane;
 
 /** "Linkerd · sidecar", or "No mesh". */
-export function meshAndDataPlane(mesh: MeshName, dataPlane: DataPlane) {
+export function meshAndDataPlane(
+  mesh: MeshName,
+  dataPlane: DataPlane,
+  title?: string,
+) {
   return mesh === 'none'
     ? meshLabel(mesh)
-    : `${meshLabel(mesh)} · ${dataPlaneLabel(dataPlane)}`;
+    : `${meshLabel(mesh, title)} · ${dataPlaneLabel(dataPlane)}`;
 }
 
 export const mtlsLabel = (mode: MtlsMode) => MTLS_LABELS[mode] ?? mode;

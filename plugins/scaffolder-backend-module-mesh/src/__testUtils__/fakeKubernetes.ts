@@ -2,18 +2,14 @@ import {
   KUBE_RESOURCES,
   KUBERNETES_CLUSTER_HEADER,
   KubeObject,
+  KubeResourceType,
   resourcePath,
   resourceTypeOf,
 } from '@meshlens/plugin-mesh-node';
 import { http, HttpResponse } from 'msw';
 import { parse as parseYaml } from 'yaml';
 
-const PLURALS = new Set<string>(
-  Object.values(KUBE_RESOURCES).map(r => r.plural),
-);
-
-const objectPath = (o: KubeObject) =>
-  resourcePath(resourceTypeOf(o), o.metadata.namespace, o.metadata.name);
+const BUILT_IN_TYPES: KubeResourceType[] = Object.values(KUBE_RESOURCES);
 
 /** One request the fake API server received. */
 export interface RecordedRequest {
@@ -62,12 +58,29 @@ export class FakeKubernetes {
   /** Called after each successful write, to play a controller. */
   onWrite?: (cluster: string, path: string, object: Json) => void;
 
+  /** The kinds this API server serves: the built-in ones and installed CRDs. */
+  private readonly types: KubeResourceType[] = [...BUILT_IN_TYPES];
+
   constructor(readonly baseUrl: string) {}
+
+  /** Installs CRDs, so their kinds are served like a real cluster's. */
+  installCustomResources(...types: KubeResourceType[]): this {
+    this.types.push(...types);
+    return this;
+  }
+
+  private objectPath(o: KubeObject): string {
+    return resourcePath(
+      resourceTypeOf(o, this.types),
+      o.metadata.namespace,
+      o.metadata.name,
+    );
+  }
 
   add(cluster: string, ...objects: KubeObject[]): this {
     const store = this.store(cluster);
     for (const o of objects) {
-      store.set(objectPath(o), {
+      store.set(this.objectPath(o), {
         ...clone(o),
         metadata: {
           uid: `uid-${this.version}`,
@@ -191,24 +204,45 @@ export class FakeKubernetes {
       if (found) return HttpResponse.json(found);
       const prefix = `${path}/`;
       const selector = url.searchParams.get('labelSelector');
-      // Only the equality syntax onboarding sends; anything else is refused
-      // rather than matched wrongly.
-      const wanted = selector
-        ? selector.split(',').map(s => s.split('=') as [string, string])
-        : [];
-      if (wanted.some(w => w.length !== 2 || !w[0])) {
+      // Equality and existence (`key`, `!key`), the syntax Meshlens sends;
+      // anything else is refused rather than matched wrongly. Its own parser,
+      // not mesh-node's, so one bug cannot pass both sides.
+      const wanted = selector ? selector.split(',').map(s => s.split('=')) : [];
+      if (
+        wanted.some(
+          w => w.length > 2 || !w[0] || !/^!?[a-z0-9A-Z./_-]+$/.test(w[0]),
+        )
+      ) {
         return this.status(400, `unable to parse requirement: ${selector}`);
       }
+      const matches = (labels: Record<string, string> = {}) =>
+        wanted.every(([k, v]) => {
+          if (v !== undefined) return labels[k] === v;
+          if (k.startsWith('!')) return labels[k.slice(1)] === undefined;
+          return labels[k] !== undefined;
+        });
+      // A namespaced kind listed without a namespace lists every namespace.
+      const [, group, plural] = /^(.*)\/([^/]+)$/.exec(path) ?? [];
+      const everyNamespace =
+        !path.includes('/namespaces/') && plural !== 'namespaces'
+          ? new RegExp(
+              `^${group.replace(
+                /[.]/g,
+                '\\.',
+              )}/namespaces/[^/]+/${plural}/[^/]+$`,
+            )
+          : undefined;
       const items = [...store.entries()]
         .filter(
           ([k]) =>
-            k.startsWith(prefix) && !k.slice(prefix.length).includes('/'),
+            (k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) ||
+            everyNamespace?.test(k),
         )
         .map(([, v]) => v)
-        .filter(o => wanted.every(([k, v]) => o.metadata.labels?.[k] === v));
+        .filter(o => matches(o.metadata.labels));
       const segments = path.split('/');
       const isCollection =
-        PLURALS.has(segments[segments.length - 1]) &&
+        this.types.some(t => t.plural === segments[segments.length - 1]) &&
         segments[segments.length - 2] !== 'namespaces';
       if (items.length > 0 || isCollection) {
         return HttpResponse.json({ kind: 'List', items });
@@ -271,7 +305,16 @@ export class FakeKubernetes {
       if (!url.searchParams.get('fieldManager')) {
         return this.status(422, 'fieldManager is required for apply patch');
       }
-      resourceTypeOf(body);
+      if (
+        !this.types.some(
+          t => t.apiVersion === body.apiVersion && t.kind === body.kind,
+        )
+      ) {
+        return this.status(
+          404,
+          `the server could not find the requested resource (${body.apiVersion} ${body.kind})`,
+        );
+      }
       // Close enough to server-side apply for objects with one manager.
       next = live ? mergePatch(live, body) : body;
     } else {

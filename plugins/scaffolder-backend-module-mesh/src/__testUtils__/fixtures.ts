@@ -102,11 +102,21 @@ export function service(
   };
 }
 
+/** A Linkerd control-plane Deployment, labelled as the chart labels it. */
+export function linkerdDeployment(name: string, ready = true): KubeObject {
+  const d = deployment('linkerd', name, ready);
+  d.metadata.labels = {
+    'linkerd.io/control-plane-component': name.replace(/^linkerd-/, ''),
+    'linkerd.io/control-plane-ns': 'linkerd',
+  };
+  return d;
+}
+
 export const linkerdControlPlane = (): KubeObject[] => [
   namespace('linkerd', { labels: { 'linkerd.io/is-control-plane': 'true' } }),
-  deployment('linkerd', 'linkerd-identity'),
-  deployment('linkerd', 'linkerd-destination'),
-  deployment('linkerd', 'linkerd-proxy-injector'),
+  linkerdDeployment('linkerd-identity'),
+  linkerdDeployment('linkerd-destination'),
+  linkerdDeployment('linkerd-proxy-injector'),
 ];
 
 export const istioControlPlane = (ambient = false): KubeObject[] => {
@@ -126,7 +136,7 @@ export const istioControlPlane = (ambient = false): KubeObject[] => {
 
 export const ciliumControlPlane = (meshAuth = true): KubeObject[] => [
   namespace('kube-system'),
-  daemonSet('kube-system', 'cilium'),
+  daemonSet('kube-system', 'cilium', { 'k8s-app': 'cilium' }),
   deployment('kube-system', 'cilium-operator'),
   {
     apiVersion: 'v1',

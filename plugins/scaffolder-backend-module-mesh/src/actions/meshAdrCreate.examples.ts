@@ -43,7 +43,8 @@ export const examples: TemplateExample[] = [
           action: 'mesh:adr:create',
           input: {
             title: 'Adopt Istio ambient for the inventory namespace',
-            mesh: 'istio-ambient',
+            mesh: 'istio',
+            dataPlane: 'ambient',
             alternatives: ['istio', 'linkerd'],
             context: {
               service: 'inventory',

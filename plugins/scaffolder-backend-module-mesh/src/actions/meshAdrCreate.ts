@@ -1,21 +1,64 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { MeshOption } from '@meshlens/plugin-mesh-common';
+import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { adrFileName, nextAdrNumber } from '../adr/numbering';
-import { renderMadr, renderNygard } from '../adr/renderAdr';
-import { MESH_OPTIONS } from '../onboarding/types';
+import { DecisionOption, renderMadr, renderNygard } from '../adr/renderAdr';
+import { OnboardingMeshes } from '../onboarding/meshes';
 import { examples } from './meshAdrCreate.examples';
+import { onboardingMeshes } from './options';
 
-function meshOption(field: string, value: unknown): MeshOption {
-  if (!MESH_OPTIONS.includes(value as MeshOption)) {
+/** Every mesh and data plane the adapters have ADR text for; `mesh/dataPlane` past the first. */
+function decisionOptions(
+  meshes: OnboardingMeshes,
+): Array<DecisionOption & { title: string }> {
+  return meshes.adapters.flatMap(a =>
+    a.onboarding.dataPlanes.flatMap((plane, i) =>
+      plane.decision
+        ? [
+            {
+              id: i === 0 ? a.mesh : `${a.mesh}/${plane.id}`,
+              title: meshes.title(a.mesh, plane.id),
+              text: plane.decision,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+function decisionOption(
+  meshes: OnboardingMeshes,
+  field: string,
+  value: unknown,
+  dataPlane: unknown,
+  warn: (message: string) => void,
+) {
+  const all = decisionOptions(meshes);
+  const [mesh, plane] =
+    typeof value === 'string' && value.includes('/')
+      ? value.split('/', 2)
+      : [value, dataPlane];
+  let resolved;
+  try {
+    resolved = meshes.resolve({ mesh, dataPlane: plane }, m =>
+      warn(`${field}: ${m}`),
+    );
+  } catch {
+    resolved = undefined;
+  }
+  const found =
+    resolved && all.find(o => o.text === resolved.dataPlane.decision);
+  if (!found) {
     throw new InputError(
-      `${field}: "${String(value)}" is not one of ${MESH_OPTIONS.join(', ')}`,
+      `${field}: "${String(value)}" is not one of ${all
+        .map(o => o.id)
+        .join(', ')}`,
     );
   }
-  return value as MeshOption;
+  return found;
 }
 
 /**
@@ -23,8 +66,14 @@ function meshOption(field: string, value: unknown): MeshOption {
  * decision, with a sourced comparison table and an onboarding checklist.
  * @public
  */
-export function createMeshAdrCreateAction(options?: { now?: () => Date }) {
+export function createMeshAdrCreateAction(options?: {
+  now?: () => Date;
+  /** The meshes to weigh; default the built-in adapters. */
+  adapters?: MeshAdapter[];
+}) {
   const now = options?.now ?? (() => new Date());
+  const meshes = onboardingMeshes(options?.adapters);
+  const ids = decisionOptions(meshes).map(o => o.id);
   return createTemplateAction({
     id: 'mesh:adr:create',
     description:
@@ -41,12 +90,19 @@ export function createMeshAdrCreateAction(options?: { now?: () => Date }) {
             })
             .optional(),
         mesh: z =>
-          z.enum(MESH_OPTIONS, {
-            description: 'The mesh chosen.',
+          z.string({
+            description: `The mesh chosen: ${ids.join(', ')}.`,
           }),
+        dataPlane: z =>
+          z
+            .string({
+              description:
+                'The data plane chosen, when the mesh offers several; default the first.',
+            })
+            .optional(),
         alternatives: z =>
           z
-            .array(z.enum(MESH_OPTIONS), {
+            .array(z.string(), {
               description:
                 'Options considered besides the chosen one; default all other meshes.',
             })
@@ -109,12 +165,22 @@ export function createMeshAdrCreateAction(options?: { now?: () => Date }) {
       },
     },
     async handler(ctx) {
-      const mesh = meshOption('mesh', ctx.input.mesh);
+      const warn = (m: string) => ctx.logger.warn(m);
+      const mesh = decisionOption(
+        meshes,
+        'mesh',
+        ctx.input.mesh,
+        ctx.input.dataPlane,
+        warn,
+      );
       const alternatives = (
-        ctx.input.alternatives ?? MESH_OPTIONS.filter(m => m !== mesh)
-      )
-        .map((a, i) => meshOption(`alternatives[${i}]`, a))
-        .filter((a, i, all) => a !== mesh && all.indexOf(a) === i);
+        ctx.input.alternatives?.map((a, i) =>
+          decisionOption(meshes, `alternatives[${i}]`, a, undefined, warn),
+        ) ?? decisionOptions(meshes)
+      ).filter(
+        (a, i, all) =>
+          a.id !== mesh.id && all.findIndex(b => b.id === a.id) === i,
+      );
       const context = ctx.input.context ?? {};
       const budget = context.requirements?.memoryBudgetMiB;
       if (budget !== undefined && !(budget > 0)) {
@@ -129,11 +195,7 @@ export function createMeshAdrCreateAction(options?: { now?: () => Date }) {
       const subject = context.service ?? context.namespace;
       const title =
         ctx.input.title?.trim() ||
-        `Use ${
-          mesh === 'istio-ambient'
-            ? 'Istio ambient'
-            : mesh.charAt(0).toUpperCase() + mesh.slice(1)
-        }${subject ? ` for ${subject}` : ''}`;
+        `Use ${mesh.title}${subject ? ` for ${subject}` : ''}`;
 
       const directory = resolveSafeChildPath(
         ctx.workspacePath,

@@ -3,7 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { setupServer } from 'msw/node';
 import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
 import {
-  deployment,
+  linkerdDeployment,
   linkerdControlPlane,
   namespace,
 } from '../__testUtils__/fixtures';
@@ -57,7 +57,7 @@ describe('mesh:check', () => {
   });
 
   it('fails the task on an unhealthy control plane, saying what is not ready', async () => {
-    fake.add('homelab', deployment('linkerd', 'linkerd-destination', false));
+    fake.add('homelab', linkerdDeployment('linkerd-destination', false));
     const { result, outputs } = await check({
       cluster: 'homelab',
       namespace: 'sensors',

@@ -1,11 +1,15 @@
 import { InputError } from '@backstage/errors';
-import { MESH_OPTIONS } from '../onboarding/types';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { describeProblems, runPreflightChecks } from '../onboarding/checks';
 import { parseOnboardingRequest } from '../onboarding/validation';
 import { examples } from './meshCheck.examples';
-import { MeshClusterActionOptions } from './options';
+import {
+  dataPlaneInputDescription,
+  MeshClusterActionOptions,
+  meshInputDescription,
+  onboardingMeshes,
+} from './options';
 
 /**
  * `mesh:check`: the pre-flight checks of onboarding as a step of their own.
@@ -16,6 +20,7 @@ export function createMeshCheckAction(
   options: Omit<MeshClusterActionOptions, 'permissions'>,
 ) {
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
+  const meshes = onboardingMeshes(options.adapters);
   return createTemplateAction({
     id: 'mesh:check',
     description:
@@ -31,9 +36,13 @@ export function createMeshCheckAction(
           }),
         namespace: z => z.string({ description: 'The namespace to check.' }),
         mesh: z =>
-          z.enum(MESH_OPTIONS, {
-            description: 'The mesh it should join.',
+          z.string({
+            description: meshInputDescription(meshes),
           }),
+        dataPlane: z =>
+          z
+            .string({ description: dataPlaneInputDescription(meshes) })
+            .optional(),
         mtlsMode: z =>
           z
             .enum(['permissive', 'strict'], {
@@ -81,11 +90,15 @@ export function createMeshCheckAction(
       },
     },
     async handler(ctx) {
-      const request = parseOnboardingRequest(ctx.input);
+      const { request, mesh } = parseOnboardingRequest(ctx.input, meshes, m =>
+        ctx.logger.warn(m),
+      );
       const credentials = await ctx.getInitiatorCredentials();
       const api = options.kubernetes({ cluster: request.cluster, credentials });
       const { checks } = await runPreflightChecks({
         api,
+        meshes,
+        mesh,
         request,
         credentials,
         meshStatus: options.meshStatus,

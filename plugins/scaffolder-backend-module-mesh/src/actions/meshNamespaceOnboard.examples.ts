@@ -57,7 +57,8 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: 'cloud',
             namespace: 'inventory',
-            mesh: 'istio-ambient',
+            mesh: 'istio',
+            dataPlane: 'ambient',
             defaultPolicy: 'deny',
             allowFrom: ['orders'],
             delivery: 'manifests',

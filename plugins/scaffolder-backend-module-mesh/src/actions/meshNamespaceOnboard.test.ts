@@ -1,5 +1,7 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
+  mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -40,12 +42,14 @@ describe('mesh:namespace:onboard', () => {
     options: Parameters<typeof actionOptions>[0] & {
       isDryRun?: boolean;
       workspacePath?: string;
+      logger?: LoggerService;
     } = {},
   ) {
     const action = createMeshNamespaceOnboardAction(actionOptions(options));
     const ctx = {
       ...createMockActionContext({
         input: input as any,
+        ...(options.logger ? { logger: options.logger } : {}),
         ...(options.workspacePath
           ? { workspacePath: options.workspacePath }
           : {}),
@@ -740,11 +744,20 @@ describe('mesh:namespace:onboard', () => {
           },
         },
       });
-      expect(
-        fake.requests.find(r => r.path.includes('/deployments?'))?.path,
-      ).toBe(
-        '/apis/apps/v1/namespaces/istio-system/deployments?labelSelector=app%3Distiod%2Cistio.io%2Frev%3Dcanary',
+    });
+
+    it('refuses a revision no istiod runs, naming the revisions found', async () => {
+      fake.add('cloud', namespace('orders'));
+      const { done } = run({
+        cluster: 'cloud',
+        namespace: 'orders',
+        mesh: 'istio',
+        istioRevision: 'canary',
+      });
+      await expect(done).rejects.toThrow(
+        /\[control-plane\] The istio control plane in istio-system is not healthy: no istiod of revision canary \(label istio.io\/rev; found default\)/,
       );
+      expect(fake.mutations()).toEqual([]);
     });
 
     it('enrols ambient with istio.io/dataplane-mode and allows only the listed namespaces', async () => {
@@ -789,6 +802,53 @@ describe('mesh:namespace:onboard', () => {
         }),
         { metadata: { labels: { 'istio.io/dataplane-mode': 'ambient' } } },
       ]);
+    });
+
+    it('takes ambient as mesh istio with dataPlane ambient, and the old istio-ambient with a deprecation warning', async () => {
+      const input = {
+        cluster: 'cloud',
+        namespace: 'inventory',
+        defaultPolicy: 'deny',
+        allowFrom: ['orders'],
+        dryRun: true,
+      };
+      const warnings: string[] = [];
+      const logger = mockServices.logger.mock({
+        warn: jest.fn((m: string) => {
+          warnings.push(m);
+        }) as any,
+      });
+      const current = run(
+        { ...input, mesh: 'istio', dataPlane: 'ambient' },
+        { logger },
+      );
+      await current.done;
+      expect(warnings).toEqual([]);
+      const old = run({ ...input, mesh: 'istio-ambient' }, { logger });
+      await old.done;
+      expect(outputs(old.ctx).changes).toEqual(outputs(current.ctx).changes);
+      expect(outputs(current.ctx).changes).toContainEqual(
+        expect.objectContaining({
+          kind: 'Namespace',
+          description: expect.stringContaining('istio.io/dataplane-mode'),
+        }),
+      );
+      expect(warnings).toEqual([
+        'mesh: "istio-ambient" is deprecated and will be removed in the next release; use mesh: istio with dataPlane: ambient',
+      ]);
+    });
+
+    it('refuses a data plane the mesh does not offer, naming those it does', async () => {
+      const { done } = run({
+        cluster: 'cloud',
+        namespace: 'inventory',
+        mesh: 'istio',
+        dataPlane: 'ebpf',
+      });
+      await expect(done).rejects.toThrow(
+        /^dataPlane: "ebpf" is not one of sidecar, ambient \(the data planes of istio\)$/,
+      );
+      expect(fake.requests).toEqual([]);
     });
 
     it('fails when the control plane is missing, naming the mesh', async () => {

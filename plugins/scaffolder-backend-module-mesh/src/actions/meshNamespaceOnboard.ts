@@ -1,5 +1,4 @@
 import { NotAllowedError } from '@backstage/errors';
-import { MESH_OPTIONS } from '../onboarding/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { meshNamespaceOnboardPermission } from '@meshlens/plugin-mesh-common';
@@ -7,7 +6,12 @@ import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { onboardNamespace } from '../onboarding/onboard';
 import { parseOnboardingRequest } from '../onboarding/validation';
 import { examples } from './meshNamespaceOnboard.examples';
-import { MeshClusterActionOptions } from './options';
+import {
+  dataPlaneInputDescription,
+  MeshClusterActionOptions,
+  meshInputDescription,
+  onboardingMeshes,
+} from './options';
 
 /**
  * `mesh:namespace:onboard`: puts a namespace into a mesh with its real
@@ -19,6 +23,7 @@ export function createMeshNamespaceOnboardAction(
   options: MeshClusterActionOptions,
 ) {
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
+  const meshes = onboardingMeshes(options.adapters);
   return createTemplateAction({
     id: 'mesh:namespace:onboard',
     description:
@@ -34,9 +39,13 @@ export function createMeshNamespaceOnboardAction(
           }),
         namespace: z => z.string({ description: 'The namespace to onboard.' }),
         mesh: z =>
-          z.enum(MESH_OPTIONS, {
-            description: 'The mesh to join.',
+          z.string({
+            description: meshInputDescription(meshes),
           }),
+        dataPlane: z =>
+          z
+            .string({ description: dataPlaneInputDescription(meshes) })
+            .optional(),
         mtlsMode: z =>
           z
             .enum(['permissive', 'strict'], {
@@ -153,7 +162,9 @@ export function createMeshNamespaceOnboardAction(
       },
     },
     async handler(ctx) {
-      const request = parseOnboardingRequest(ctx.input);
+      const { request, mesh } = parseOnboardingRequest(ctx.input, meshes, m =>
+        ctx.logger.warn(m),
+      );
       const credentials = await ctx.getInitiatorCredentials();
       const delivery = ctx.input.delivery ?? 'apply';
       const dryRun = Boolean(ctx.isDryRun || ctx.input.dryRun);
@@ -161,6 +172,8 @@ export function createMeshNamespaceOnboardAction(
 
       const result = await onboardNamespace({
         api,
+        meshes,
+        mesh,
         request,
         credentials,
         delivery,

@@ -4,8 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   KubernetesClusterClient,
+  MeshAdapter,
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
+import { OnboardingMeshes } from '../onboarding/meshes';
 import { OnboardingSettings } from '../config';
 
 /**
@@ -28,4 +31,29 @@ export interface MeshClusterActionOptions {
   permissions: PermissionsService;
   meshStatus?: MeshStatusService;
   settings?: Partial<OnboardingSettings>;
+  /**
+   * The meshes the actions know; default the built-in adapters. The module
+   * passes the built-ins plus those of `meshOnboardingAdaptersExtensionPoint`.
+   */
+  adapters?: MeshAdapter[];
+}
+
+/** The onboarding view of the adapters the actions were given. */
+export function onboardingMeshes(adapters?: MeshAdapter[]): OnboardingMeshes {
+  return new OnboardingMeshes(adapters ?? defaultMeshAdapters());
+}
+
+/** Describes the `mesh` input from the adapters. */
+export function meshInputDescription(meshes: OnboardingMeshes): string {
+  return `The mesh: ${meshes.adapters.map(a => a.mesh).join(', ')}.`;
+}
+
+/** Describes the `dataPlane` input from the adapters. */
+export function dataPlaneInputDescription(meshes: OnboardingMeshes): string {
+  return `The data plane, when the mesh offers several (${meshes.adapters
+    .filter(a => a.onboarding.dataPlanes.length > 1)
+    .map(
+      a => `${a.mesh}: ${a.onboarding.dataPlanes.map(p => p.id).join(' or ')}`,
+    )
+    .join('; ')}); default the first.`;
 }

@@ -1,9 +1,12 @@
-import {
-  meshComparison,
-  meshComparisonCriteria,
-  meshComparisonSources,
-  MeshOption,
-} from '@meshlens/plugin-mesh-common';
+import { meshComparisonCriteria } from '@meshlens/plugin-mesh-common';
+import { MeshDecisionText } from '@meshlens/plugin-mesh-node';
+
+/** A mesh and data plane an ADR weighs, with what its adapter says about it. */
+export interface DecisionOption {
+  /** e.g. `istio` or `istio/ambient`. */
+  id: string;
+  text: MeshDecisionText;
+}
 
 /** What the ADR records. */
 export interface AdrContent {
@@ -12,8 +15,8 @@ export interface AdrContent {
   /** ISO date, `YYYY-MM-DD`. */
   date: string;
   status: 'proposed' | 'accepted';
-  mesh: MeshOption;
-  alternatives: MeshOption[];
+  mesh: DecisionOption;
+  alternatives: DecisionOption[];
   service?: string;
   cluster?: string;
   namespace?: string;
@@ -32,10 +35,10 @@ const sentence = (text: string) => text.replace(/\.+$/, '');
 
 /** Why the decision drivers favour or disfavour an option. */
 function driverFindings(
-  option: MeshOption,
+  option: DecisionOption,
   r: AdrContent['requirements'],
 ): { good: string[]; bad: string[] } {
-  const info = meshComparison[option];
+  const info = option.text.comparison;
   const good: string[] = [];
   const bad: string[] = [];
   if (r.memoryBudgetMiB !== undefined) {
@@ -53,10 +56,8 @@ function driverFindings(
     }
   }
   if (r.mtls) {
-    if (option === 'cilium') {
-      bad.push(
-        'mutual authentication is Beta (SPIRE) and must be required per policy rule',
-      );
+    if (option.text.mtlsDrawback) {
+      bad.push(option.text.mtlsDrawback);
     } else {
       good.push(`mTLS: ${sentence(info.cells.mtls.value)}`);
     }
@@ -84,73 +85,21 @@ function mtlsConsequence(content: AdrContent): string[] {
   ];
 }
 
-function meshConsequences(mesh: MeshOption): string[] {
-  switch (mesh) {
-    case 'linkerd':
-      return [
-        'Good, because mTLS between meshed pods is on without configuration, with 24h workload certificates rotated by the proxy.',
-        'Bad, because every pod gets a linkerd-proxy sidecar and existing pods need a rolling restart to get it.',
-        'Bad, because the trust anchor and issuer certificates must be rotated before they expire (linkerd check warns 60 days ahead).',
-      ];
-    case 'istio':
-      return [
-        'Good, because the full traffic-management set (routing, canary, fault injection, retries) becomes available.',
-        'Bad, because every pod gets an istio-proxy sidecar (default request 100m CPU/128Mi) and existing pods need a rolling restart.',
-        'Bad, because debugging needs Envoy knowledge and the CRD surface is large.',
-      ];
-    case 'istio-ambient':
-      return [
-        'Good, because pods keep their shape: no sidecar, no restart; ztunnel on each node carries L4 mTLS.',
-        'Bad, because L7 policy and traffic management need a waypoint proxy, deployed and sized separately.',
-      ];
-    default:
-      return [
-        'Good, because there is no per-pod proxy: Cilium is already the data plane of every pod.',
-        'Bad, because mutual authentication is Beta and HTTP metrics need L7 policies (Hubble sees L7 only for pods with L7 visibility).',
-      ];
-  }
-}
-
 function checklist(content: AdrContent): string[] {
   const ns = content.namespace ?? '<namespace>';
   const common = [
     `Run the \`mesh:check\` pre-flight checks for ${ns} (control plane installed and healthy, no conflicting markers).`,
   ];
-  const perMesh: Record<MeshOption, string[]> = {
-    linkerd: [
-      `Annotate (not label) the namespace: \`linkerd.io/inject: enabled\`. The label \`linkerd.io/injection\` does nothing.`,
-      'Restart the workloads (`kubectl rollout restart`) and confirm meshed pods = pods on the Mesh tab.',
-      'Confirm the proxies use the current trust anchor (`linkerd.io/trust-root-sha256`) and that it is valid for at least 60 more days.',
-      'Before STRICT (`config.linkerd.io/default-inbound-policy: all-authenticated`), confirm every caller is meshed.',
-    ],
-    istio: [
-      'Label the namespace `istio-injection=enabled` or `istio.io/rev=<revision>`, never both (`istio-injection` wins).',
-      'Opt pods out with the label `sidecar.istio.io/inject: "false"`, not the deprecated annotation.',
-      'Restart the workloads and confirm meshed pods = pods on the Mesh tab.',
-      'Keep `PeerAuthentication` PERMISSIVE until the encrypted share is 100%, then set STRICT.',
-    ],
-    'istio-ambient': [
-      'Label the namespace `istio.io/dataplane-mode=ambient`; no restart is needed.',
-      'Confirm pods carry `ambient.istio.io/redirection: enabled` (set by Istio) on the Mesh tab.',
-      'Deploy a waypoint (`istio.io/use-waypoint`) before relying on L7 policies.',
-      'Keep `PeerAuthentication` PERMISSIVE until the encrypted share is 100%, then set STRICT.',
-    ],
-    cilium: [
-      'For mutual authentication, confirm `mesh-auth-enabled: "true"` in the `cilium-config` ConfigMap.',
-      'Add CiliumNetworkPolicy L7 rules where HTTP metrics are wanted (Hubble needs L7 visibility).',
-      'Require `authentication.mode: required` only once every caller has a SPIRE identity.',
-    ],
-  };
   return [
     ...common,
-    ...perMesh[content.mesh],
+    ...content.mesh.text.checklist(ns),
     "Record the outcome (meshed pods, mTLS share, golden signals) on the entity's Mesh tab and link this ADR from the entity (`backstage.io/adr-location`).",
   ];
 }
 
-function comparisonTable(options: MeshOption[]): string {
+function comparisonTable(options: DecisionOption[]): string {
   const header = `| Criterion | ${options
-    .map(o => meshComparison[o].title)
+    .map(o => o.text.comparison.title)
     .join(' | ')} |`;
   const separator = `|---|${options.map(() => '---').join('|')}|`;
   const cite = (sources: string[]) =>
@@ -160,7 +109,7 @@ function comparisonTable(options: MeshOption[]): string {
     criterion =>
       `| ${criterion.title} | ${options
         .map(o => {
-          const cell = meshComparison[o].cells[criterion.id];
+          const cell = o.text.comparison.cells[criterion.id];
           return escape(`${cell.value}${cite(cell.sources)}`);
         })
         .join(' | ')} |`,
@@ -168,18 +117,12 @@ function comparisonTable(options: MeshOption[]): string {
   return [header, separator, ...rows].join('\n');
 }
 
-function sourcesList(options: MeshOption[]): string {
-  const keys = new Set<string>();
-  for (const o of options) {
-    Object.values(meshComparison[o].cells).forEach(c =>
-      c.sources.forEach(s => keys.add(s)),
-    );
-    meshComparison[o].perPodMemoryMiB.sources.forEach(s => keys.add(s));
-  }
-  return [...keys]
+function sourcesList(options: DecisionOption[]): string {
+  const sources = Object.assign({}, ...options.map(o => o.text.sources));
+  return Object.keys(sources)
     .sort()
     .map(key => {
-      const s = meshComparisonSources[key];
+      const s = sources[key];
       return `- **${key}**: ${s.title}. ${s.reference}.${
         s.caveat ? ` _${s.caveat}_` : ''
       }`;
@@ -211,7 +154,7 @@ function drivers(content: AdrContent): string[] {
 }
 
 function rationale(content: AdrContent): string {
-  const chosen = meshComparison[content.mesh];
+  const chosen = content.mesh.text.comparison;
   const { good, bad } = driverFindings(content.mesh, content.requirements);
   const parts = [
     `Chosen option: "${chosen.title}", because ${chosen.tradeOff
@@ -226,8 +169,8 @@ function rationale(content: AdrContent): string {
   return parts.join(' ');
 }
 
-function optionPros(content: AdrContent, option: MeshOption): string {
-  const info = meshComparison[option];
+function optionPros(content: AdrContent, option: DecisionOption): string {
+  const info = option.text.comparison;
   const { good, bad } = driverFindings(option, content.requirements);
   const lines = [
     `### ${info.title}`,
@@ -268,7 +211,7 @@ export function renderMadr(content: AdrContent): string {
     '',
     '## Considered Options',
     '',
-    ...options.map(o => `* ${meshComparison[o].title}`),
+    ...options.map(o => `* ${o.text.comparison.title}`),
     '',
     '## Decision Outcome',
     '',
@@ -276,7 +219,7 @@ export function renderMadr(content: AdrContent): string {
     '',
     '### Consequences',
     '',
-    ...[...meshConsequences(content.mesh), ...mtlsConsequence(content)].map(
+    ...[...content.mesh.text.consequences, ...mtlsConsequence(content)].map(
       c => `* ${c}`,
     ),
     '',
@@ -331,7 +274,7 @@ export function renderNygard(content: AdrContent): string {
     '',
     '## Consequences',
     '',
-    ...[...meshConsequences(content.mesh), ...mtlsConsequence(content)].map(
+    ...[...content.mesh.text.consequences, ...mtlsConsequence(content)].map(
       c => `* ${c}`,
     ),
     '',

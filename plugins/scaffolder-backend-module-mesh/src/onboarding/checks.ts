@@ -7,36 +7,27 @@ import {
   KubernetesClusterClient,
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
-import { ControlPlaneState, readControlPlane } from './controlPlane';
+import { ControlPlaneReading, readControlPlane } from './controlPlane';
+import { OnboardingMesh, OnboardingMeshes } from './meshes';
 import { OnboardingRequest } from './types';
 
-/** Namespaces that run the cluster or a mesh, never onboarded. */
+/** Namespaces that run the cluster, never onboarded; each mesh adds its own. */
 export const SYSTEM_NAMESPACES = [
   'kube-system',
   'kube-public',
   'kube-node-lease',
-  'istio-system',
-  'cilium',
-  'cilium-secrets',
-  'cilium-spire',
   'cert-manager',
 ];
 
-/** Prefixes of system and mesh namespaces (linkerd, linkerd-viz, ...). */
-export const SYSTEM_NAMESPACE_PREFIXES = ['kube-', 'linkerd', 'openshift-'];
-
-const CONTROL_PLANE_LABELS = [
-  'linkerd.io/is-control-plane',
-  'linkerd.io/extension',
-  'linkerd.io/control-plane-ns',
-];
+/** Prefixes of system namespaces; each mesh adds its own. */
+export const SYSTEM_NAMESPACE_PREFIXES = ['kube-', 'openshift-'];
 
 /** The outcome of the pre-flight checks, with what they read. */
 export interface PreflightResult {
   checks: MeshCheck[];
   /** The namespace as it is now; undefined when it does not exist or was not read. */
   namespace?: KubeObject;
-  controlPlane?: ControlPlaneState;
+  controlPlane?: ControlPlaneReading;
 }
 
 const check = (
@@ -47,90 +38,65 @@ const check = (
 ): MeshCheck => ({ id, status, message, hint });
 
 function systemNamespaceReason(
+  meshes: OnboardingMeshes,
   name: string,
   namespace: KubeObject | undefined,
   protectedNamespaces: string[],
   controlPlaneNamespace: string | undefined,
 ): string | undefined {
-  if (SYSTEM_NAMESPACES.includes(name) || protectedNamespaces.includes(name)) {
+  const own = meshes.adapters.map(a => a.onboarding.systemNamespaces);
+  const names = [...SYSTEM_NAMESPACES, ...own.flatMap(o => o.names)];
+  if (names.includes(name) || protectedNamespaces.includes(name)) {
     return 'a system namespace';
   }
-  const prefix = SYSTEM_NAMESPACE_PREFIXES.find(p => name.startsWith(p));
+  const prefix = [
+    ...SYSTEM_NAMESPACE_PREFIXES,
+    ...own.flatMap(o => o.prefixes),
+  ].find(p => name.startsWith(p));
   if (prefix) {
     return `a system or mesh namespace (prefix ${prefix})`;
   }
   if (controlPlaneNamespace === name) {
     return "the mesh's control-plane namespace";
   }
-  const label = CONTROL_PLANE_LABELS.find(
-    l => namespace?.metadata.labels?.[l] !== undefined,
-  );
+  const label = own
+    .flatMap(o => o.labels)
+    .find(l => namespace?.metadata.labels?.[l] !== undefined);
   if (label) {
     return `a mesh control-plane namespace (label ${label})`;
   }
   return undefined;
 }
 
-/** Enrolment markers of other meshes, and the mistakes guides make (mesh-facts section 7). */
+/**
+ * Other meshes' enrolment markers, the target mesh's own conflicts, and
+ * every mesh's known mistakes (mesh-facts section 7), as the adapters say.
+ */
 function markerChecks(
+  meshes: OnboardingMeshes,
+  mesh: OnboardingMesh,
   request: OnboardingRequest,
   namespace: KubeObject,
 ): MeshCheck {
-  const labels = namespace.metadata.labels ?? {};
-  const annotations = namespace.metadata.annotations ?? {};
+  const target = mesh.adapter;
   const problems: string[] = [];
-  const warnings: string[] = [];
-
-  const linkerd = ['enabled', 'ingress'].includes(
-    annotations['linkerd.io/inject'] ?? '',
+  if (!target.onboarding.coexistsWithOtherMeshes) {
+    for (const other of meshes.adapters) {
+      if (other === target) continue;
+      const marker = other.onboarding.enrolmentMarker(namespace);
+      if (marker) {
+        problems.push(
+          `the namespace is already enrolled in ${other.title ?? other.mesh} (${
+            marker.description
+          })`,
+        );
+      }
+    }
+  }
+  problems.push(...target.onboarding.markerConflicts(namespace, request));
+  const warnings = meshes.adapters.flatMap(a =>
+    a.onboarding.markerMistakes(namespace),
   );
-  const istioSidecar =
-    labels['istio-injection'] === 'enabled' ||
-    labels['istio.io/rev'] !== undefined;
-  const ambient = labels['istio.io/dataplane-mode'] === 'ambient';
-
-  if (request.mesh !== 'linkerd' && request.mesh !== 'cilium' && linkerd) {
-    problems.push(
-      'the namespace is already enrolled in Linkerd (annotation linkerd.io/inject)',
-    );
-  }
-  if (request.mesh === 'linkerd' && (istioSidecar || ambient)) {
-    problems.push(
-      'the namespace is already enrolled in Istio (istio-injection, istio.io/rev or istio.io/dataplane-mode)',
-    );
-  }
-  if (request.mesh === 'istio' && ambient) {
-    problems.push(
-      'the namespace is enrolled in Istio ambient (istio.io/dataplane-mode=ambient); moving to sidecars is a migration, not an onboarding',
-    );
-  }
-  if (request.mesh === 'istio-ambient' && istioSidecar) {
-    problems.push(
-      'the namespace has Istio sidecar injection on; moving to ambient is a migration, not an onboarding',
-    );
-  }
-  if (
-    request.mesh === 'linkerd' &&
-    labels['config.linkerd.io/admission-webhooks'] === 'disabled'
-  ) {
-    problems.push(
-      "the label config.linkerd.io/admission-webhooks=disabled makes Linkerd's proxy injector skip this namespace",
-    );
-  }
-  if (labels['linkerd.io/injection'] !== undefined) {
-    warnings.push(
-      'the label linkerd.io/injection does nothing (Linkerd reads the annotation linkerd.io/inject); remove it to avoid confusion',
-    );
-  }
-  if (
-    labels['istio-injection'] === 'enabled' &&
-    labels['istio.io/rev'] !== undefined
-  ) {
-    warnings.push(
-      'both istio-injection and istio.io/rev are set: istio-injection wins and the revision is ignored',
-    );
-  }
-
   if (problems.length > 0) {
     return check(
       'namespace-markers',
@@ -155,8 +121,9 @@ function markerChecks(
 }
 
 async function strictCheck(
+  mesh: OnboardingMesh,
   request: OnboardingRequest,
-  controlPlane: ControlPlaneState | undefined,
+  controlPlane: ControlPlaneReading,
   meshStatus: MeshStatusService | undefined,
   credentials: BackstageCredentials,
 ): Promise<MeshCheck> {
@@ -168,13 +135,11 @@ async function strictCheck(
       'PERMISSIVE mTLS accepts callers without a proxy.',
     );
   }
-  if (request.mesh === 'cilium' && controlPlane?.mutualAuthEnabled === false) {
-    return check(
-      id,
-      'fail',
-      'mtlsMode: strict needs Cilium mutual authentication, and mesh-auth-enabled is not "true" in cilium-config',
-      'Enable mutual authentication (authentication.mutual.spire.enabled in the Cilium chart) or use mtlsMode permissive.',
-    );
+  const blocker =
+    controlPlane.state &&
+    mesh.adapter.onboarding.strictMtlsBlocker(controlPlane.state);
+  if (blocker) {
+    return check(id, 'fail', blocker.message, blocker.hint);
   }
   if (!request.entityRef) {
     return check(
@@ -272,12 +237,14 @@ async function strictCheck(
  */
 export async function runPreflightChecks(options: {
   api: KubernetesClusterClient;
+  meshes: OnboardingMeshes;
+  mesh: OnboardingMesh;
   request: OnboardingRequest;
   credentials: BackstageCredentials;
   meshStatus?: MeshStatusService;
   protectedNamespaces?: string[];
 }): Promise<PreflightResult> {
-  const { api, request, credentials, meshStatus } = options;
+  const { api, meshes, mesh, request, credentials, meshStatus } = options;
   const protectedNamespaces = options.protectedNamespaces ?? [];
   const checks: MeshCheck[] = [];
 
@@ -297,6 +264,7 @@ export async function runPreflightChecks(options: {
   );
 
   const nameReason = systemNamespaceReason(
+    meshes,
     request.namespace,
     undefined,
     protectedNamespaces,
@@ -315,12 +283,10 @@ export async function runPreflightChecks(options: {
   }
 
   const namespace = await api.get(KUBE_RESOURCES.namespace, request.namespace);
-  const controlPlane = await readControlPlane(api, request.mesh, {
-    namespace: request.controlPlaneNamespace,
-    istioRevision: request.istioRevision,
-  });
+  const controlPlane = await readControlPlane(api, mesh, request);
 
   const reason = systemNamespaceReason(
+    meshes,
     request.namespace,
     namespace,
     protectedNamespaces,
@@ -356,14 +322,15 @@ export async function runPreflightChecks(options: {
         ),
   );
 
-  if (!controlPlane.installed) {
+  if (!controlPlane.state) {
+    const why = controlPlane.problems.length
+      ? ` (${controlPlane.problems.join('; ')})`
+      : '';
     checks.push(
       check(
         'control-plane',
         'fail',
-        `mesh: no ${request.mesh} control plane found in namespace ${
-          controlPlane.namespace
-        } of ${request.cluster} (${controlPlane.problems.join('; ')})`,
+        `mesh: no ${request.mesh} control plane found in namespace ${controlPlane.namespace} of ${request.cluster}${why}`,
         'Install the mesh first, or give controlPlaneNamespace if it runs elsewhere.',
       ),
     );
@@ -389,10 +356,10 @@ export async function runPreflightChecks(options: {
   }
 
   if (namespace) {
-    checks.push(markerChecks(request, namespace));
+    checks.push(markerChecks(meshes, mesh, request, namespace));
   }
   checks.push(
-    await strictCheck(request, controlPlane, meshStatus, credentials),
+    await strictCheck(mesh, request, controlPlane, meshStatus, credentials),
   );
   return { checks, namespace, controlPlane };
 }

@@ -7,6 +7,7 @@ import {
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
 import { desiredState } from './changeSet';
+import { OnboardingMesh, OnboardingMeshes } from './meshes';
 import { describeProblems, runPreflightChecks } from './checks';
 import { writeManifests } from './manifests';
 import { executeSteps, planChanges, Step } from './plan';
@@ -45,6 +46,8 @@ async function servicePorts(
  */
 export async function onboardNamespace(options: {
   api: KubernetesClusterClient;
+  meshes: OnboardingMeshes;
+  mesh: OnboardingMesh;
   request: OnboardingRequest;
   credentials: BackstageCredentials;
   delivery: Delivery;
@@ -61,18 +64,21 @@ export async function onboardNamespace(options: {
   signal?: AbortSignal;
   now?: () => Date;
 }): Promise<OnboardingResult> {
-  const { api, request, log } = options;
+  const { api, mesh, request, log } = options;
   const target = `${request.cluster}/${request.namespace}`;
 
   const preflight = await runPreflightChecks({
     api,
+    meshes: options.meshes,
+    mesh,
     request,
     credentials: options.credentials,
     meshStatus: options.meshStatus,
     protectedNamespaces: options.protectedNamespaces,
   });
   const failed = preflight.checks.filter(c => c.status === 'fail');
-  if (failed.length > 0 || !preflight.namespace || !preflight.controlPlane) {
+  const controlPlane = preflight.controlPlane?.state;
+  if (failed.length > 0 || !preflight.namespace || !controlPlane) {
     throw new InputError(
       `Pre-flight checks failed for ${target}; nothing was changed:\n${describeProblems(
         failed,
@@ -83,17 +89,16 @@ export async function onboardNamespace(options: {
     log(`Warning [${c.id}]: ${c.message} ${c.hint}`);
   }
 
-  const needsPorts =
-    request.mesh === 'linkerd' &&
-    (request.defaultPolicy === 'allow-same-namespace' ||
-      request.allowFrom.length > 0);
   const ports =
     request.ports ??
-    (needsPorts ? await servicePorts(api, request.namespace) : []);
+    (mesh.adapter.onboarding.needsPorts(request)
+      ? await servicePorts(api, request.namespace)
+      : []);
   const desired = desiredState({
+    mesh,
     request,
     live: preflight.namespace,
-    controlPlaneNamespace: preflight.controlPlane.namespace,
+    controlPlane,
     ports,
   });
   desired.notes.forEach(log);
@@ -108,8 +113,10 @@ export async function onboardNamespace(options: {
     options.restartWorkloads && desired.restartNeeded
       ? await planRestarts({
           api,
+          cluster: request.cluster,
           namespace: request.namespace,
-          mesh: request.mesh,
+          mesh,
+          controlPlane,
           now: options.now ?? (() => new Date()),
         })
       : [];
@@ -174,11 +181,13 @@ export async function onboardNamespace(options: {
 
   let rollout: RolloutReport | undefined;
   let rolloutLine = '';
-  if (options.restartWorkloads && request.mesh !== 'cilium') {
+  if (options.restartWorkloads && mesh.dataPlane.waitForPods) {
     rollout = await waitForMeshedPods({
       api,
+      cluster: request.cluster,
       namespace: request.namespace,
-      mesh: request.mesh,
+      mesh,
+      controlPlane,
       timeoutMs: options.rollout.timeoutMs,
       intervalMs: options.rollout.intervalMs,
       signal: options.signal,

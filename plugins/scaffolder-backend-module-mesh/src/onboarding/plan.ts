@@ -2,6 +2,7 @@ import { CustomErrorBase } from '@backstage/errors';
 import {
   KUBE_RESOURCES,
   KubeObject,
+  KubeResourceType,
   KubernetesClusterClient,
   resourceTypeOf,
 } from '@meshlens/plugin-mesh-node';
@@ -50,8 +51,12 @@ function restorable(previous: KubeObject, current: KubeObject): KubeObject {
   };
 }
 
-function objectStep(desired: KubeObject, live: KubeObject | undefined): Step {
-  const type = resourceTypeOf(desired);
+function objectStep(
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  types: KubeResourceType[],
+): Step {
+  const type = resourceTypeOf(desired, types);
   const { apiVersion, kind } = type;
   const { name, namespace } = desired.metadata;
   const writing = { fieldManager: FIELD_MANAGER };
@@ -192,7 +197,7 @@ export async function planChanges(options: {
   const unchanged: string[] = [];
   for (const obj of desired.objects) {
     const live = await api.get(
-      resourceTypeOf(obj),
+      resourceTypeOf(obj, desired.resourceTypes),
       obj.metadata.name,
       obj.metadata.namespace,
     );
@@ -205,7 +210,7 @@ export async function planChanges(options: {
         `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`,
       );
     } else {
-      steps.push(objectStep(obj, live));
+      steps.push(objectStep(obj, live, desired.resourceTypes));
     }
   }
   const ns = namespaceStep(request, desired, liveNamespace);

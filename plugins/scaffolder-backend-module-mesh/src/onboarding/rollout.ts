@@ -1,73 +1,72 @@
-import { MeshOption } from '@meshlens/plugin-mesh-common';
 import {
   KUBE_RESOURCES,
   KubeObject,
   KubernetesClusterClient,
   labelSelectorFromSpec,
   matchesLabelSelector,
+  MeshControlPlaneState,
+  MeshNamespaceContext,
   WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
 import { FIELD_MANAGER } from './changeSet';
+import { OnboardingMesh } from './meshes';
 import { Step } from './plan';
 
 /** The annotation `kubectl rollout restart` sets on a pod template. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
-function containerNames(pod: KubeObject): string[] {
-  return [
-    ...(pod.spec?.containers ?? []),
-    ...(pod.spec?.initContainers ?? []),
-  ].map((c: { name: string }) => c.name);
-}
-
-/** Whether a pod runs with the mesh's data plane (mesh-facts section 1). */
-export function isPodMeshed(pod: KubeObject, mesh: MeshOption): boolean {
-  const labels = pod.metadata.labels ?? {};
-  const annotations = pod.metadata.annotations ?? {};
-  switch (mesh) {
-    case 'linkerd':
-      return labels['linkerd.io/control-plane-ns'] !== undefined;
-    case 'istio':
-      return (
-        labels['security.istio.io/tlsMode'] === 'istio' ||
-        containerNames(pod).includes('istio-proxy')
-      );
-    case 'istio-ambient':
-      return annotations['ambient.istio.io/redirection'] === 'enabled';
-    default:
-      // Cilium has no per-pod proxy: every pod on its CNI is in.
-      return true;
-  }
-}
-
-/** Pods (or pod templates) that opted out of the mesh stay out. */
-function optedOut(
-  meta: {
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  },
-  mesh: MeshOption,
-): boolean {
-  if (mesh === 'linkerd') {
-    return meta.annotations?.['linkerd.io/inject'] === 'disabled';
-  }
-  if (mesh === 'istio') {
-    return meta.labels?.['sidecar.istio.io/inject'] === 'false';
-  }
-  if (mesh === 'istio-ambient') {
-    return meta.labels?.['istio.io/dataplane-mode'] === 'none';
-  }
-  return false;
-}
-
-function isCounted(pod: KubeObject, mesh: MeshOption): boolean {
+function isCounted(pod: KubeObject, mesh: OnboardingMesh): boolean {
   const phase = pod.status?.phase;
   return (
     !(pod.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
     phase !== 'Succeeded' &&
     phase !== 'Failed' &&
-    !optedOut(pod.metadata, mesh)
+    !mesh.adapter.onboarding.isOptedOut(pod.metadata, mesh.dataPlane.id)
   );
+}
+
+/**
+ * The namespace as the Mesh tab reads it, so `isPodMeshed` answers here
+ * exactly as it does there: its pods, the adapter's detection resources
+ * and its control plane.
+ */
+async function namespaceContext(options: {
+  api: KubernetesClusterClient;
+  cluster: string;
+  namespace: string;
+  mesh: OnboardingMesh;
+  controlPlane: MeshControlPlaneState;
+  signal?: AbortSignal;
+}): Promise<MeshNamespaceContext> {
+  const { api, namespace, signal } = options;
+  const [object, pods, ...lists] = await Promise.all([
+    api.get(KUBE_RESOURCES.namespace, namespace, undefined, { signal }),
+    api.list(KUBE_RESOURCES.pod, { namespace, signal }),
+    ...options.mesh.adapter.detectionResources.map(type =>
+      api.list(type, { namespace, signal }),
+    ),
+  ]);
+  const resources: Record<string, KubeObject[]> = {};
+  options.mesh.adapter.detectionResources.forEach((type, i) => {
+    resources[type.kind] = lists[i];
+  });
+  return {
+    cluster: options.cluster,
+    namespace: object,
+    namespaceName: namespace,
+    pods,
+    resources,
+    controlPlane: options.controlPlane,
+  };
+}
+
+/** The pods that count, and which of them the adapter sees as meshed. */
+function meshedPods(context: MeshNamespaceContext, mesh: OnboardingMesh) {
+  const pods = context.pods.filter(p => isCounted(p, mesh));
+  return {
+    pods,
+    meshed: pods.filter(p => mesh.adapter.isPodMeshed(p, context)),
+  };
 }
 
 /**
@@ -77,19 +76,22 @@ function isCounted(pod: KubeObject, mesh: MeshOption): boolean {
  */
 export async function planRestarts(options: {
   api: KubernetesClusterClient;
+  cluster: string;
   namespace: string;
-  mesh: MeshOption;
+  mesh: OnboardingMesh;
+  controlPlane: MeshControlPlaneState;
   now: () => Date;
 }): Promise<Step[]> {
   const { api, namespace, mesh } = options;
-  const pods = (await api.list(KUBE_RESOURCES.pod, { namespace })).filter(
-    p => isCounted(p, mesh) && !isPodMeshed(p, mesh),
-  );
+  const counted = meshedPods(await namespaceContext(options), mesh);
+  const pods = counted.pods.filter(p => !counted.meshed.includes(p));
   const steps: Step[] = [];
   for (const type of WORKLOAD_RESOURCES) {
     for (const workload of await api.list(type, { namespace })) {
       const template = workload.spec?.template?.metadata ?? {};
-      if (optedOut(template, mesh)) continue;
+      if (mesh.adapter.onboarding.isOptedOut(template, mesh.dataPlane.id)) {
+        continue;
+      }
       const selector = labelSelectorFromSpec(workload.spec?.selector);
       if (
         !selector ||
@@ -112,7 +114,7 @@ export async function planRestarts(options: {
           kind: type.kind,
           name: workload.metadata.name,
           namespace,
-          description: `Restart ${type.kind} ${namespace}/${workload.metadata.name} so its pods get the ${mesh} data plane`,
+          description: `Restart ${type.kind} ${namespace}/${workload.metadata.name} so its pods get the ${mesh.adapter.mesh} data plane`,
         },
         async apply(a) {
           await a.mergePatch(
@@ -144,25 +146,24 @@ export interface RolloutReport {
 /** Polls the namespace's pods until all are meshed or the time is up. */
 export async function waitForMeshedPods(options: {
   api: KubernetesClusterClient;
+  cluster: string;
   namespace: string;
-  mesh: MeshOption;
+  mesh: OnboardingMesh;
+  controlPlane: MeshControlPlaneState;
   timeoutMs: number;
   intervalMs: number;
   signal?: AbortSignal;
 }): Promise<RolloutReport> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const pods = (
-      await options.api.list(KUBE_RESOURCES.pod, {
-        namespace: options.namespace,
-        signal: options.signal,
-      })
-    ).filter(p => isCounted(p, options.mesh));
-    const meshedPods = pods.filter(p => isPodMeshed(p, options.mesh)).length;
+    const { pods, meshed } = meshedPods(
+      await namespaceContext(options),
+      options.mesh,
+    );
     const report = {
       pods: pods.length,
-      meshedPods,
-      complete: meshedPods === pods.length,
+      meshedPods: meshed.length,
+      complete: meshed.length === pods.length,
     };
     if (
       report.complete ||

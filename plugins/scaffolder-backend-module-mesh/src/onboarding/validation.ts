@@ -1,16 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { MeshOption } from '@meshlens/plugin-mesh-common';
 import {
   assertNamespaceName,
   isDnsLabel,
   isLabelValue,
 } from '@meshlens/plugin-mesh-node';
-import {
-  DefaultPolicy,
-  MESH_OPTIONS,
-  MtlsSetting,
-  OnboardingRequest,
-} from './types';
+import { OnboardingMesh, OnboardingMeshes } from './meshes';
+import { DefaultPolicy, MtlsSetting, OnboardingRequest } from './types';
 
 function oneOf<T extends string>(
   field: string,
@@ -57,25 +52,30 @@ function port(field: string, value: unknown): number | string {
  * Validates the input of `mesh:namespace:onboard` and `mesh:check`, so a
  * mistake is reported with the field to fix before anything is read.
  */
-export function parseOnboardingRequest(input: {
-  cluster?: unknown;
-  namespace?: unknown;
-  mesh?: unknown;
-  mtlsMode?: unknown;
-  defaultPolicy?: unknown;
-  allowFrom?: unknown;
-  ports?: unknown;
-  istioRevision?: unknown;
-  controlPlaneNamespace?: unknown;
-  entityRef?: unknown;
-}): OnboardingRequest {
+export function parseOnboardingRequest(
+  input: {
+    cluster?: unknown;
+    namespace?: unknown;
+    mesh?: unknown;
+    dataPlane?: unknown;
+    mtlsMode?: unknown;
+    defaultPolicy?: unknown;
+    allowFrom?: unknown;
+    ports?: unknown;
+    istioRevision?: unknown;
+    controlPlaneNamespace?: unknown;
+    entityRef?: unknown;
+  },
+  meshes: OnboardingMeshes,
+  warn: (message: string) => void,
+): { request: OnboardingRequest; mesh: OnboardingMesh } {
   if (typeof input.cluster !== 'string' || input.cluster.trim() === '') {
     throw new InputError(
       'cluster: give the name of a cluster configured in the Kubernetes plugin (kubernetes.clusterLocatorMethods)',
     );
   }
   const namespace = assertNamespaceName(input.namespace, 'namespace');
-  const mesh = oneOf<MeshOption>('mesh', input.mesh, MESH_OPTIONS);
+  const mesh = meshes.resolve(input, warn);
   const mtlsMode = oneOf<MtlsSetting>(
     'mtlsMode',
     input.mtlsMode,
@@ -112,11 +112,14 @@ export function parseOnboardingRequest(input: {
     ports = input.ports.map((p, i) => port(`ports[${i}]`, p));
   }
 
-  let istioRevision: string | undefined;
+  let revision: string | undefined;
   if (input.istioRevision !== undefined && input.istioRevision !== '') {
-    if (mesh !== 'istio' && mesh !== 'istio-ambient') {
+    if (!mesh.adapter.onboarding.revisions) {
       throw new InputError(
-        `istioRevision: only applies to mesh istio or istio-ambient, not ${mesh}`,
+        `istioRevision: only applies to mesh ${meshes.adapters
+          .filter(a => a.onboarding.revisions)
+          .map(a => a.mesh)
+          .join(' or ')}, not ${mesh.adapter.mesh}`,
       );
     }
     if (
@@ -129,7 +132,7 @@ export function parseOnboardingRequest(input: {
         )}" is not a valid label value`,
       );
     }
-    istioRevision = input.istioRevision;
+    revision = input.istioRevision;
   }
 
   const controlPlaneNamespace =
@@ -150,15 +153,19 @@ export function parseOnboardingRequest(input: {
   }
 
   return {
-    cluster: input.cluster,
-    namespace,
     mesh,
-    mtlsMode,
-    defaultPolicy,
-    allowFrom,
-    ports,
-    istioRevision,
-    controlPlaneNamespace,
-    entityRef,
+    request: {
+      cluster: input.cluster,
+      namespace,
+      mesh: mesh.adapter.mesh,
+      dataPlane: mesh.dataPlane.id,
+      mtlsMode,
+      defaultPolicy,
+      allowFrom,
+      ports,
+      revision,
+      controlPlaneNamespace,
+      entityRef,
+    },
   };
 }

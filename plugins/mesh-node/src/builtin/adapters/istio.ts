@@ -21,7 +21,7 @@ import {
   promqlSelector,
   KUBE_RESOURCES,
   isWorkloadReady,
-} from '@meshlens/plugin-mesh-node';
+} from '../../index';
 import {
   DestinationRequestMetrics,
   destinationMetricQueries,
@@ -37,9 +37,14 @@ import {
   isPlausibleExpiry,
 } from './common';
 
-const INJECTION_LABEL = 'istio-injection';
-const REVISION_LABEL = 'istio.io/rev';
-const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+import {
+  DATAPLANE_MODE_LABEL,
+  hasInjectionAndRevision,
+  INJECTION_LABEL,
+  istioOnboarding,
+  REVISION_LABEL,
+} from './istioOnboarding';
+
 const INJECT_POD_KEY = 'sidecar.istio.io/inject';
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 /** Inbound requests as reported by the destination sidecar or the waypoint (Kiali's reporter choice). */
@@ -82,6 +87,8 @@ function toMtlsMode(mode: string | undefined): MtlsMode {
 /** Istio, sidecar and ambient (ztunnel, waypoints). */
 export class IstioAdapter implements MeshAdapter {
   readonly mesh = 'istio';
+  readonly title = 'Istio';
+  readonly onboarding = istioOnboarding;
   readonly detectionResources: KubeResourceType[] = [];
   readonly policyResources = [
     KUBE_RESOURCES.istioPeerAuthentication,
@@ -380,10 +387,7 @@ export class IstioAdapter implements MeshAdapter {
     const checks: MeshCheck[] = [];
     const ns = context.namespaceName;
     const labels = context.namespace?.metadata.labels ?? {};
-    if (
-      labels[INJECTION_LABEL] !== undefined &&
-      labels[REVISION_LABEL] !== undefined
-    ) {
+    if (hasInjectionAndRevision(context.namespace)) {
       checks.push({
         id: 'istio.injection-and-revision',
         status: 'warn',

@@ -23,7 +23,7 @@ import {
   promqlSelector,
   KUBE_RESOURCES,
   isWorkloadReady,
-} from '@meshlens/plugin-mesh-node';
+} from '../../index';
 import {
   QUANTILES,
   SeriesAccumulator,
@@ -35,12 +35,15 @@ import {
   isPlausibleExpiry,
 } from './common';
 
-const INJECT_ANNOTATION = 'linkerd.io/inject';
-const INJECT_ENABLED = ['enabled', 'ingress'];
+import {
+  DEFAULT_INBOUND_POLICY,
+  INJECT_ANNOTATION,
+  INJECT_ENABLED,
+  linkerdOnboarding,
+  mistakenLabel,
+} from './linkerdOnboarding';
+
 const INJECT_VALID = [...INJECT_ENABLED, 'disabled'];
-/** Labels people set by mistake instead of the annotation. */
-const MISTAKEN_LABELS = ['linkerd.io/injection', 'linkerd.io/inject'];
-const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
 const WORKLOAD_LABELS = ['deployment', 'statefulset', 'daemonset'];
 const DST_WORKLOAD_LABELS = WORKLOAD_LABELS.map(l => `dst_${l}`);
 
@@ -54,6 +57,8 @@ function workloadOf(labels: Record<string, string>, prefix = ''): string {
 /** Linkerd: proxies injected through the `linkerd.io/inject` annotation. */
 export class LinkerdAdapter implements MeshAdapter {
   readonly mesh = 'linkerd';
+  readonly title = 'Linkerd';
+  readonly onboarding = linkerdOnboarding;
   readonly detectionResources: KubeResourceType[] = [];
   readonly policyResources = [
     KUBE_RESOURCES.linkerdServer,
@@ -122,7 +127,7 @@ export class LinkerdAdapter implements MeshAdapter {
     const labels = context.namespace?.metadata.labels ?? {};
     const value = annotations[INJECT_ANNOTATION];
     const meshedPods = context.pods.filter(p => this.isPodMeshed(p)).length;
-    const mistaken = MISTAKEN_LABELS.find(l => labels[l] !== undefined);
+    const mistaken = mistakenLabel(context.namespace);
     // A mistaken label alone does not mesh anything: the namespace stays
     // unmeshed, and `checks` names the mistake.
     if (value === undefined && meshedPods === 0) return undefined;
@@ -424,7 +429,7 @@ export class LinkerdAdapter implements MeshAdapter {
     const checks: MeshCheck[] = [];
     const ns = context.namespaceName;
     const labels = context.namespace?.metadata.labels ?? {};
-    const mistaken = MISTAKEN_LABELS.find(l => labels[l] !== undefined);
+    const mistaken = mistakenLabel(context.namespace);
     if (mistaken) {
       checks.push({
         id: 'linkerd.injection-label',

@@ -19,7 +19,7 @@ import {
   LabelSelectorSpec,
   labelSelectorFromSpec,
   matchesLabelSelector,
-} from '@meshlens/plugin-mesh-node';
+} from '../../index';
 import {
   DestinationRequestMetrics,
   destinationMetricQueries,
@@ -30,6 +30,8 @@ import {
   imageTag,
   summarizeNetworkPolicy,
 } from './common';
+
+import { ciliumOnboarding } from './ciliumOnboarding';
 
 const PROXY_VISIBILITY = 'policy.cilium.io/proxy-visibility';
 /** Cilium's dashboard counts everything but 5xx as success. */
@@ -92,6 +94,8 @@ function selects(
 /** Cilium: the eBPF data plane, with Hubble's HTTP metrics where L7 visibility is on. */
 export class CiliumAdapter implements MeshAdapter {
   readonly mesh = 'cilium';
+  readonly title = 'Cilium';
+  readonly onboarding = ciliumOnboarding;
   readonly detectionResources = [KUBE_RESOURCES.ciliumNetworkPolicy];
   readonly policyResources = [
     KUBE_RESOURCES.ciliumNetworkPolicy,

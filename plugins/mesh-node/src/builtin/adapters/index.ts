@@ -1,4 +1,4 @@
-import { MeshAdapter } from '@meshlens/plugin-mesh-node';
+import { MeshAdapter } from '../../index';
 import { CiliumAdapter } from './cilium';
 import { IstioAdapter } from './istio';
 import { LinkerdAdapter } from './linkerd';

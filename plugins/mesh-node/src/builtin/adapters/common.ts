@@ -15,7 +15,7 @@ import {
   LabelSelectorSpec,
   labelSelectorFromSpec,
   matchesLabelSelector,
-} from '@meshlens/plugin-mesh-node';
+} from '../../index';
 
 export const QUANTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 

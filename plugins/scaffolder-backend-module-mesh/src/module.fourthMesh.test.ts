@@ -1,0 +1,151 @@
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockServices,
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  meshOnboardingAdaptersExtensionPoint,
+  meshStatusServiceRef,
+} from '@meshlens/plugin-mesh-node';
+import { setupServer } from 'msw/node';
+import { deployment, namespace, pod } from './__testUtils__/fixtures';
+import { fakeCluster } from './__testUtils__/setup';
+import { TESSERA_POLICY, TesseraAdapter } from './__testUtils__/tesseraAdapter';
+import { scaffolderModuleMesh } from './module';
+
+const tesseraModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'tessera',
+  register(reg) {
+    reg.registerInit({
+      deps: { adapters: meshOnboardingAdaptersExtensionPoint },
+      async init({ adapters }) {
+        adapters.addAdapters(new TesseraAdapter());
+      },
+    });
+  },
+});
+
+async function actions(extra = [tesseraModule]) {
+  const addActions = jest.fn();
+  await startTestBackend({
+    extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
+    features: [
+      scaffolderModuleMesh,
+      ...extra,
+      // The discovery fakeCluster's proxy base assumes.
+      mockServices.discovery.factory(),
+      mockServices.rootConfig.factory({
+        data: {
+          mesh: {
+            onboarding: {
+              rolloutTimeoutSeconds: 3,
+              rolloutPollIntervalSeconds: 0.005,
+            },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: meshStatusServiceRef,
+        deps: {},
+        factory: () => ({
+          getEntityStatus: jest.fn(),
+          getOverview: jest.fn(),
+          getCertificates: jest.fn(),
+          getEntityTimeseries: jest.fn(),
+        }),
+      }),
+    ],
+  });
+  const all = addActions.mock.calls.flat();
+  return (id: string) => all.find((a: { id: string }) => a.id === id);
+}
+
+describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const workspace = createMockDirectory();
+
+  it('is onboarded by mesh:namespace:onboard with its own marker, objects and isPodMeshed', async () => {
+    const fake = fakeCluster(server).installCustomResources(TESSERA_POLICY);
+    const control = deployment('tessera-system', 'tessera-control');
+    control.metadata.labels = { app: 'tessera-control' };
+    fake.add(
+      'lab',
+      namespace('tessera-system'),
+      control,
+      namespace('shop'),
+      deployment('shop', 'cart'),
+      pod('shop', 'cart-1', 'cart'),
+    );
+    // Plays the Deployment controller and the injector.
+    fake.onWrite = (cluster, p, obj) => {
+      if (!obj || !p.includes('/deployments/cart')) return;
+      fake.remove(cluster, '/api/v1/namespaces/shop/pods/cart-1');
+      const meshed = pod('shop', 'cart-2', 'cart');
+      meshed.spec.containers.push({ name: 'tessera-proxy' });
+      fake.add(cluster, meshed);
+    };
+    const onboard = (await actions())('mesh:namespace:onboard');
+    const ctx = createMockActionContext({
+      input: {
+        cluster: 'lab',
+        namespace: 'shop',
+        mesh: 'tessera',
+        restartWorkloads: true,
+      },
+      workspacePath: workspace.path,
+    });
+    await onboard.handler(ctx);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.changes.map((c: any) => `${c.action} ${c.kind}`)).toEqual([
+      'apply TesseraPolicy',
+      'patch Namespace',
+      'restart Deployment',
+    ]);
+    expect(
+      fake.get(
+        'lab',
+        '/apis/tessera.example/v1/namespaces/shop/tesserapolicies/meshlens-default',
+      )?.spec,
+    ).toEqual({ mtls: 'permissive' });
+    expect(
+      fake.get('lab', '/api/v1/namespaces/shop')?.metadata.labels,
+    ).toMatchObject({ 'tessera.example/enrol': 'on' });
+    expect(outputs.rollout).toEqual({ pods: 1, meshedPods: 1, complete: true });
+  });
+
+  it('is weighed by mesh:adr:create with its own text', async () => {
+    const adr = (await actions())('mesh:adr:create');
+    const ctx = createMockActionContext({
+      input: { mesh: 'tessera', alternatives: ['linkerd'] },
+      workspacePath: workspace.path,
+    });
+    await adr.handler(ctx);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.content).toContain('Chosen option: "Tessera"');
+    expect(outputs.content).toContain('| Tessera | Linkerd |');
+    expect(outputs.content).toContain(
+      '- [ ] Label <namespace> with tessera.example/enrol=on.',
+    );
+    expect(outputs.content).toContain('- **tessera-doc**: Tessera test doc.');
+  });
+
+  it('is unknown without the registration', async () => {
+    const onboard = (await actions([]))('mesh:namespace:onboard');
+    const ctx = createMockActionContext({
+      input: { cluster: 'lab', namespace: 'shop', mesh: 'tessera' },
+      workspacePath: workspace.path,
+    });
+    await expect(onboard.handler(ctx)).rejects.toThrow(
+      /^mesh: "tessera" is not one of linkerd, istio, istio-ambient, cilium$/,
+    );
+  });
+});
