@@ -91,7 +91,10 @@ function selects(
   return selector !== undefined && matchesLabelSelector(selector, labels);
 }
 
-/** Cilium: the eBPF data plane, with Hubble's HTTP metrics where L7 visibility is on. */
+/**
+ * Cilium: the eBPF data plane, with Hubble's HTTP metrics where L7 visibility is on.
+ * @public
+ */
 export class CiliumAdapter implements MeshAdapter {
   readonly mesh = 'cilium';
   readonly title = 'Cilium';

@@ -84,7 +84,10 @@ function toMtlsMode(mode: string | undefined): MtlsMode {
   }
 }
 
-/** Istio, sidecar and ambient (ztunnel, waypoints). */
+/**
+ * Istio, sidecar and ambient (ztunnel, waypoints).
+ * @public
+ */
 export class IstioAdapter implements MeshAdapter {
   readonly mesh = 'istio';
   readonly title = 'Istio';

@@ -54,7 +54,10 @@ function workloadOf(labels: Record<string, string>, prefix = ''): string {
   return '';
 }
 
-/** Linkerd: proxies injected through the `linkerd.io/inject` annotation. */
+/**
+ * Linkerd: proxies injected through the `linkerd.io/inject` annotation.
+ * @public
+ */
 export class LinkerdAdapter implements MeshAdapter {
   readonly mesh = 'linkerd';
   readonly title = 'Linkerd';
