@@ -117,7 +117,10 @@ async function startMesh(options: {
   entities?: any[];
   log: UpstreamLog;
   recorded?: Recorded;
-  permissions?: 'allow' | 'deny';
+  permissions?:
+    | 'allow'
+    | 'deny'
+    | ((resourceRef: string | undefined, user: string) => AuthorizeResult);
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
   timeoutMs?: number;
@@ -180,11 +183,24 @@ async function startMesh(options: {
     }),
     ...recordingFactories(recorded),
   ];
-  if (options.permissions === 'deny') {
+  const decide = options.permissions;
+  if (decide === 'deny') {
     features.push(
       mockServices.permissions.mock({
         authorize: async (reqs: any[]) =>
           reqs.map(() => ({ result: AuthorizeResult.DENY })),
+      } as any).factory,
+    );
+  } else if (typeof decide === 'function') {
+    features.push(
+      mockServices.permissions.mock({
+        authorize: async (reqs: any[], { credentials }: any) =>
+          reqs.map(r => ({
+            result: decide(
+              r.resourceRef,
+              credentials.principal.userEntityRef ?? 'service',
+            ),
+          })),
       } as any).factory,
     );
   }
@@ -977,5 +993,59 @@ describe('mesh backend', () => {
     }
     expect(everything).not.toContain('PRIVATE KEY');
     expect(everything).not.toContain('prom-secret');
+  });
+
+  it("reads each server-side-auth cluster once per TTL for every user, and cuts each user's view by permission", async () => {
+    const log = new UpstreamLog();
+    const { http } = await startMesh({
+      fixture,
+      log,
+      cacheTtlSeconds: 60,
+      permissions: (ref, user) =>
+        user === 'user:default/bob' && ref === 'component:default/storefront'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const as = (user: string) => mockCredentials.user.header(user);
+    const ada = as('user:default/ada');
+    const bob = as('user:default/bob');
+    const first = await request(http)
+      .get(entityPath('shipping'))
+      .set('Authorization', ada);
+    expect(first.status).toBe(200);
+    const upstream = () => log.kubernetes.length + log.prometheus.length;
+    const afterAda = upstream();
+    expect(log.kubernetes.length).toBeGreaterThan(0);
+    const second = await request(http)
+      .get(entityPath('shipping'))
+      .set('Authorization', bob);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    // Bob's request within the TTL made no upstream request at all.
+    expect(upstream()).toBe(afterAda);
+    const denied = await request(http)
+      .get(entityPath('storefront'))
+      .set('Authorization', bob);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('mesh.entity.read');
+
+    const adaOverview = await request(http)
+      .get('/api/mesh/v1/overview')
+      .set('Authorization', ada);
+    const afterOverview = upstream();
+    const bobOverview = await request(http)
+      .get('/api/mesh/v1/overview')
+      .set('Authorization', bob);
+    expect(upstream()).toBe(afterOverview);
+    const refs = (b: any) => b.entities.map((e: any) => e.entityRef);
+    expect(refs(adaOverview.body)).toContain('component:default/storefront');
+    expect(refs(bobOverview.body)).not.toContain(
+      'component:default/storefront',
+    );
+    expect(refs(bobOverview.body)).toEqual(
+      refs(adaOverview.body).filter(
+        (r: string) => r !== 'component:default/storefront',
+      ),
+    );
   });
 });

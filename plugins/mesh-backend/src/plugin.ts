@@ -13,6 +13,7 @@ import { defaultMeshAdapters } from './adapters';
 import { readMeshConfig } from './config';
 import { createRouter } from './router';
 import { resolveAdapters } from './service/adapterRegistry';
+import { AuthorizedMeshStatusService } from './service/AuthorizedMeshStatusService';
 import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
 import { meshStatusHostRef } from './service/statusHost';
 
@@ -59,19 +60,21 @@ export const meshPlugin = createBackendPlugin({
         const { httpRouter, httpAuth, logger, permissions } = deps;
         deps.permissionsRegistry.addPermissions(meshPermissions);
         const adapters = resolveAdapters(defaultMeshAdapters(), registered);
-        const meshStatus = new DefaultMeshStatusService({
-          config: readMeshConfig(deps.config),
-          adapters: () => adapters,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          discovery: deps.discovery,
-          cache: deps.cache,
-          logger,
-        });
-        deps.host.publish(meshStatus);
-        httpRouter.use(
-          await createRouter({ httpAuth, permissions, logger, meshStatus }),
+        const meshStatus = new AuthorizedMeshStatusService(
+          new DefaultMeshStatusService({
+            config: readMeshConfig(deps.config),
+            adapters: () => adapters,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            discovery: deps.discovery,
+            cache: deps.cache,
+            logger,
+          }),
+          permissions,
         );
+        // In-process callers get the same authorized service as the routes.
+        deps.host.publish(meshStatus);
+        httpRouter.use(await createRouter({ httpAuth, logger, meshStatus }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -79,12 +79,15 @@ export class DefaultMeshStatusService implements MeshStatusService {
     }
     const context: StatusQueryContext = {
       config,
+      auth: options.auth,
       adapters: options.adapters,
       catalog: options.catalog,
       kube: new KubernetesProxyClient({
         discovery: options.discovery,
         auth: options.auth,
         timeoutMs: config.timeoutMs,
+        // One read per cluster and TTL for every caller, like the answers.
+        sharedTtlMs: config.cacheTtlSeconds * 1000,
       }),
       flights,
       hints,
