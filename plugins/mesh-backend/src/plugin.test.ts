@@ -123,6 +123,8 @@ async function startMesh(options: {
     | ((resourceRef: string | undefined, user: string) => AuthorizeResult);
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
+  /** mesh.certificates.readSecrets; these tests read them unless told not to. */
+  readSecrets?: boolean;
   timeoutMs?: number;
   delayMs?: number;
   timeline?: Array<'request' | 'response'>;
@@ -168,6 +170,7 @@ async function startMesh(options: {
             { name: 'cloud', prometheus: { url: PROM.cloud } },
           ],
           cacheTtlSeconds: options.cacheTtlSeconds ?? 0,
+          certificates: { readSecrets: options.readSecrets ?? true },
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         },
       },
@@ -644,8 +647,9 @@ describe('mesh backend', () => {
       counts.push({ k8s: log.kubernetes.length, prom: log.prometheus.length });
     }
     expect(counts[1]).toEqual(counts[0]);
-    // One set of PromQL per namespace: inbound, p50/p95/p99, outbound, callers, certificates.
-    expect(counts[0].prom).toBe(7);
+    // One set of PromQL per namespace: inbound, p50/p95/p99, outbound,
+    // callers, proxy certificates, and the issuer's expiry metric.
+    expect(counts[0].prom).toBe(8);
   });
 
   it('sends every read of an uncached request in one round once it has learnt the clusters', async () => {

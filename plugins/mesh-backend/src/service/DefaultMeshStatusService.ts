@@ -66,7 +66,9 @@ export class DefaultMeshStatusService implements MeshStatusService {
       config.cacheTtlSeconds,
       options.inFlight,
     );
-    const certificateReader = new CertificateReader(config.certificates);
+    const certificateReader = new CertificateReader(config.certificates, {
+      readSecrets: config.certificates.readSecrets,
+    });
     const hints = new TopologyHints(config.topologyHintSeconds * 1000);
     const prometheus = new Map<string, PrometheusClient>();
     for (const c of config.clusters) {
