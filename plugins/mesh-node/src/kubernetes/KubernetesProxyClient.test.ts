@@ -242,11 +242,11 @@ describe('KubernetesProxyClient', () => {
     ]);
   });
 
-  it('writes to a server-side-auth cluster under its own identity', async () => {
+  it('writes to a server-side-auth cluster under its own identity when asked to', async () => {
     const client = new KubernetesProxyClient({
       discovery: mockServices.discovery(),
       auth: mockServices.auth({ pluginId: 'scaffolder' }),
-    }).cluster('shared-sa', mockCredentials.user());
+    }).cluster('shared-sa', mockCredentials.user(), { identity: 'plugin' });
     await client.get(KUBE_RESOURCES.namespace, 'shop');
     expect(requests[0].auth).toBe(
       mockCredentials.service.header({

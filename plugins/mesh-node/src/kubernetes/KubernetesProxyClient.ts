@@ -256,17 +256,22 @@ export class KubernetesProxyClient {
 
   /**
    * Reads and writes of one cluster without a memo, for work that waits
-   * for the cluster to change (a rollout) and outlives one token. A
-   * server-side-auth cluster is reached under the plugin's own identity
-   * (the caller authorizes the change with Meshlens' permissions), any
-   * other on behalf of the caller.
+   * for the cluster to change (a rollout) and outlives one token. On
+   * behalf of the caller; with `identity: 'plugin'` a server-side-auth
+   * cluster is reached under the plugin's own identity instead, for a
+   * caller that authorized the change with Meshlens' own permissions.
    */
   cluster(
     cluster: string,
     credentials: BackstageCredentials,
-    sessionOptions: KubernetesSessionOptions = {},
+    sessionOptions: KubernetesSessionOptions & {
+      identity?: 'caller' | 'plugin';
+    } = {},
   ): KubernetesClusterClient {
     return this.client(cluster, async () => {
+      if (sessionOptions.identity !== 'plugin') {
+        return this.userHeaders(undefined, credentials, sessionOptions);
+      }
       const info = await this.clusterInfo(cluster);
       if (info && isServerSideAuth(info)) {
         return { Authorization: `Bearer ${await this.ownToken()}` };
