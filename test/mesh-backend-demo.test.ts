@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -26,7 +30,13 @@ import {
   MeshStatusService,
   meshStatusServiceRef,
 } from '@meshlens/plugin-mesh-node';
-import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
+import {
+  DemoCluster,
+  RequestRecord,
+  loadRbacManifest,
+  rbacAllows,
+  startDemoCluster,
+} from '../packages/demo-cluster/src';
 import { assertNearPlan, planned } from './support/trafficPlan';
 import meshPlugin from '../plugins/mesh-backend/src';
 import {
@@ -35,6 +45,9 @@ import {
 } from '../plugins/search-backend-module-mesh/src';
 
 const ROOT = join(__dirname, '..');
+/** The ClusterRole Meshlens ships; the demo API servers enforce it for the backend's tokens. */
+const RBAC_MANIFEST = join(ROOT, 'deploy/rbac.yaml');
+const MESHLENS_SA = 'system:serviceaccount:meshlens:meshlens';
 
 /** The demo's own mesh settings (window, timeout, cache TTL), as `make start` runs them. */
 const DEMO_MESH_CONFIG = parse(
@@ -68,11 +81,21 @@ describe('mesh backend on the demo cluster', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   let baseUrl: string;
   let searchStatus: MeshStatusService | undefined;
+  const requests: Array<RequestRecord & { cluster: string }> = [];
 
   before(async () => {
     demo = await startDemoCluster({
       ports: { homelab: 0, cloud: 0, prometheusHomelab: 0, prometheusCloud: 0 },
       prometheus: { scrapeIntervalSeconds: 1 },
+      // Every read goes through deploy/rbac.yaml, and every request is logged.
+      rbac: {
+        manifestFile: RBAC_MANIFEST,
+        users: {
+          'demo-homelab-token': MESHLENS_SA,
+          'demo-cloud-token': MESHLENS_SA,
+        },
+      },
+      onRequest: (cluster, record) => requests.push({ cluster, ...record }),
     });
     backend = await startTestBackend({
       features: [
@@ -209,11 +232,22 @@ describe('mesh backend on the demo cluster', () => {
     );
     const issuer = payments.certificates.find(c => c.role === 'issuer');
     assert.equal(issuer?.status, 'warning');
+    // With mesh.certificates.readSecrets off (the default) the issuer's
+    // expiry comes from its cert-manager Certificate and the anchor from the
+    // public ConfigMap; whether the anchor signed the issuer needs the
+    // issuer's certificate itself, so that check is not made.
+    assert.match(
+      issuer!.source,
+      /^Certificate linkerd\/linkerd-identity-issuer/,
+    );
     assert.ok(
-      payments.checks.some(
-        c => c.id === 'certificates.issuer-chain' && c.status === 'pass',
+      payments.certificates.some(
+        c =>
+          c.role === 'trust-anchor' &&
+          c.source.startsWith('ConfigMap linkerd/linkerd-identity-trust-roots'),
       ),
     );
+    assert.ok(!payments.checks.some(c => c.id === 'certificates.issuer-chain'));
   });
 
   it('serves real numbers from the demo Prometheus for Linkerd, Istio and Cilium', async () => {
@@ -561,5 +595,69 @@ describe('mesh backend on the demo cluster', () => {
         }
       }
     });
+  });
+
+  it('answers a second user within the TTL without a new request to the API servers', async () => {
+    // A window nobody asked for yet, so the first answer is read now.
+    const path = '/v1/entities/component/default/payments?window=4m';
+    const as = async (user: string) => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        headers: { Authorization: mockCredentials.user.header(user) },
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()) as EntityMeshStatus;
+    };
+    const first = await as('user:default/ada');
+    const seen = requests.length;
+    const second = await as('user:default/bob');
+    assert.deepEqual(second, first);
+    assert.deepEqual(requests.slice(seen), []);
+  });
+
+  it('made only requests that deploy/rbac.yaml allows, and read no Secret', async () => {
+    // Every read the routes make, once more after the others: the timeseries too.
+    await get(
+      '/v1/entities/component/default/storefront/timeseries?range=5m&step=1m',
+    );
+    const { certificates } = await get<MeshCertificates>('/v1/certificates');
+    // Without Secrets every mesh still shows its anchor and its issuer (CA).
+    for (const [cluster, mesh] of [
+      ['homelab', 'linkerd'],
+      ['cloud', 'istio'],
+    ]) {
+      for (const role of ['trust-anchor', 'issuer']) {
+        assert.ok(
+          certificates.some(
+            c => c.cluster === cluster && c.mesh === mesh && c.role === role,
+          ),
+          `${cluster} ${mesh}: no ${role} in ${JSON.stringify(
+            certificates.map(c => [c.cluster, c.role, c.source]),
+          )}`,
+        );
+      }
+    }
+    const policy = loadRbacManifest(RBAC_MANIFEST);
+    const resources = requests.filter(r => r.resource);
+    assert.ok(
+      resources.length > 20,
+      `only ${resources.length} requests logged`,
+    );
+    const refused = resources.filter(
+      r =>
+        r.code === 403 ||
+        !rbacAllows(policy, r.user, {
+          verb: r.verb,
+          apiGroup: r.apiGroup ?? '',
+          resource: r.resource!,
+          namespace: r.namespace,
+          name: r.name,
+        }),
+    );
+    assert.deepEqual(refused, []);
+    assert.deepEqual([...new Set(resources.map(r => r.user))], [MESHLENS_SA]);
+    assert.deepEqual(
+      resources.filter(r => r.resource === 'secrets'),
+      [],
+    );
   });
 });

@@ -83,6 +83,21 @@ export interface Config {
       warningDays?: number;
       /** Days left at or below which a certificate is `critical`; default 7. */
       criticalDays?: number;
+      /**
+       * Also read the certificates kept in Secrets (Linkerd's
+       * `linkerd-identity-issuer`, Istio's `cacerts` and `istio-ca-secret`,
+       * webhook Secrets); default false.
+       *
+       * RISK: those Secrets hold the mesh's private keys. Turning this on
+       * means granting the Kubernetes identity Meshlens reads with `get` on
+       * them, and anyone who obtains that identity's token can mint mesh
+       * identities. Meshlens decodes only the public certificate keys and
+       * only the public certificate ever leaves the process, but the grant
+       * itself is the risk. Without it, trust anchors come from the public
+       * ConfigMaps, and issuer and CA expiry from the control planes'
+       * metrics and cert-manager `Certificate` status.
+       */
+      readSecrets?: boolean;
     };
   };
 }

@@ -1,38 +1,29 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
-  PermissionPolicy,
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { resolve } from 'node:path';
+import { FilePermissionPolicy, readPolicyFile } from './filePolicy';
 
 /**
- * The demo's policy: every request is allowed. It is the one place where an
- * adopter narrows access, for instance to the mesh permissions
- * (`mesh.entity.read`, `mesh.namespace.onboard`), by returning DENY or a
- * conditional decision for them before the final ALLOW.
+ * The demo's policy, read from the YAML file at `permission.policyFile`
+ * (`permissions.yaml` beside the backend's working directory by default):
+ * see that file for who may do what and how to change it. It is read
+ * once at startup; a mistake in it stops the backend with the rule named.
  */
-export class DemoPermissionPolicy implements PermissionPolicy {
-  async handle(
-    _request: PolicyQuery,
-    _user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
-    return { result: AuthorizeResult.ALLOW };
-  }
-}
-
 export default createBackendModule({
   pluginId: 'permission',
   moduleId: 'demo-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new DemoPermissionPolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        const file = resolve(
+          config.getOptionalString('permission.policyFile') ??
+            'permissions.yaml',
+        );
+        policy.setPolicy(new FilePermissionPolicy(readPolicyFile(file)));
       },
     });
   },

@@ -30,7 +30,7 @@ export interface MeshConfig {
   timeoutMs: number;
   cacheTtlSeconds: number;
   topologyHintSeconds: number;
-  certificates: CertificateThresholds;
+  certificates: CertificateThresholds & { readSecrets: boolean };
   bounds: RequestBounds;
   /** Most entries Meshlens keeps in the cache service at once. */
   cacheMaxEntries: number;
@@ -143,6 +143,9 @@ export function readMeshConfig(root: Config): MeshConfig {
     criticalDays:
       config?.getOptionalNumber('certificates.criticalDays') ??
       DEFAULT_CERTIFICATE_THRESHOLDS.criticalDays,
+    // Off unless asked for: see config.d.ts for the risk.
+    readSecrets:
+      config?.getOptionalBoolean('certificates.readSecrets') ?? false,
   };
   if (certificates.criticalDays > certificates.warningDays) {
     throw new InputError(

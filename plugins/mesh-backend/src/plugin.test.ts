@@ -117,9 +117,14 @@ async function startMesh(options: {
   entities?: any[];
   log: UpstreamLog;
   recorded?: Recorded;
-  permissions?: 'allow' | 'deny';
+  permissions?:
+    | 'allow'
+    | 'deny'
+    | ((resourceRef: string | undefined, user: string) => AuthorizeResult);
   prometheusDown?: boolean;
   cacheTtlSeconds?: number;
+  /** mesh.certificates.readSecrets; these tests read them unless told not to. */
+  readSecrets?: boolean;
   timeoutMs?: number;
   delayMs?: number;
   timeline?: Array<'request' | 'response'>;
@@ -165,6 +170,7 @@ async function startMesh(options: {
             { name: 'cloud', prometheus: { url: PROM.cloud } },
           ],
           cacheTtlSeconds: options.cacheTtlSeconds ?? 0,
+          certificates: { readSecrets: options.readSecrets ?? true },
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         },
       },
@@ -180,11 +186,24 @@ async function startMesh(options: {
     }),
     ...recordingFactories(recorded),
   ];
-  if (options.permissions === 'deny') {
+  const decide = options.permissions;
+  if (decide === 'deny') {
     features.push(
       mockServices.permissions.mock({
         authorize: async (reqs: any[]) =>
           reqs.map(() => ({ result: AuthorizeResult.DENY })),
+      } as any).factory,
+    );
+  } else if (typeof decide === 'function') {
+    features.push(
+      mockServices.permissions.mock({
+        authorize: async (reqs: any[], { credentials }: any) =>
+          reqs.map(r => ({
+            result: decide(
+              r.resourceRef,
+              credentials.principal.userEntityRef ?? 'service',
+            ),
+          })),
       } as any).factory,
     );
   }
@@ -629,8 +648,9 @@ describe('mesh backend', () => {
       counts.push({ k8s: log.kubernetes.length, prom: log.prometheus.length });
     }
     expect(counts[1]).toEqual(counts[0]);
-    // One set of PromQL per namespace: inbound, p50/p95/p99, outbound, callers, certificates.
-    expect(counts[0].prom).toBe(7);
+    // One set of PromQL per namespace: inbound, p50/p95/p99, outbound,
+    // callers, proxy certificates, and the issuer's expiry metric.
+    expect(counts[0].prom).toBe(8);
   });
 
   it('sends every read of an uncached request in one round once it has learnt the clusters', async () => {
@@ -978,5 +998,59 @@ describe('mesh backend', () => {
     }
     expect(everything).not.toContain('PRIVATE KEY');
     expect(everything).not.toContain('prom-secret');
+  });
+
+  it("reads each server-side-auth cluster once per TTL for every user, and cuts each user's view by permission", async () => {
+    const log = new UpstreamLog();
+    const { http } = await startMesh({
+      fixture,
+      log,
+      cacheTtlSeconds: 60,
+      permissions: (ref, user) =>
+        user === 'user:default/bob' && ref === 'component:default/storefront'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const as = (user: string) => mockCredentials.user.header(user);
+    const ada = as('user:default/ada');
+    const bob = as('user:default/bob');
+    const first = await request(http)
+      .get(entityPath('shipping'))
+      .set('Authorization', ada);
+    expect(first.status).toBe(200);
+    const upstream = () => log.kubernetes.length + log.prometheus.length;
+    const afterAda = upstream();
+    expect(log.kubernetes.length).toBeGreaterThan(0);
+    const second = await request(http)
+      .get(entityPath('shipping'))
+      .set('Authorization', bob);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    // Bob's request within the TTL made no upstream request at all.
+    expect(upstream()).toBe(afterAda);
+    const denied = await request(http)
+      .get(entityPath('storefront'))
+      .set('Authorization', bob);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('mesh.entity.read');
+
+    const adaOverview = await request(http)
+      .get('/api/mesh/v1/overview')
+      .set('Authorization', ada);
+    const afterOverview = upstream();
+    const bobOverview = await request(http)
+      .get('/api/mesh/v1/overview')
+      .set('Authorization', bob);
+    expect(upstream()).toBe(afterOverview);
+    const refs = (b: any) => b.entities.map((e: any) => e.entityRef);
+    expect(refs(adaOverview.body)).toContain('component:default/storefront');
+    expect(refs(bobOverview.body)).not.toContain(
+      'component:default/storefront',
+    );
+    expect(refs(bobOverview.body)).toEqual(
+      refs(adaOverview.body).filter(
+        (r: string) => r !== 'component:default/storefront',
+      ),
+    );
   });
 });

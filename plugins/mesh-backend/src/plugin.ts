@@ -13,6 +13,7 @@ import { readMeshConfig } from './config';
 import { createRouter } from './router';
 import { BoundedCache } from './cache/BoundedCache';
 import { resolveAdapters } from './service/adapterRegistry';
+import { AuthorizedMeshStatusService } from './service/AuthorizedMeshStatusService';
 import { DefaultMeshStatusService } from './service/DefaultMeshStatusService';
 import { meshStatusHostRef } from './service/statusHost';
 
@@ -54,25 +55,28 @@ export const meshPlugin = createBackendPlugin({
           registration.registered(),
         );
         const meshConfig = readMeshConfig(deps.config);
-        const meshStatus = new DefaultMeshStatusService({
-          config: meshConfig,
-          adapters: () => adapters,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          discovery: deps.discovery,
-          // Bounded: Backstage's memory store forgets an entry only when it is read again.
-          cache: new BoundedCache(
-            deps.cache,
-            meshConfig.cacheMaxEntries,
-            meshConfig.cacheTtlSeconds * 1000,
-          ),
-          logger,
-        });
+        const meshStatus = new AuthorizedMeshStatusService(
+          new DefaultMeshStatusService({
+            config: meshConfig,
+            adapters: () => adapters,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            discovery: deps.discovery,
+            // Bounded: Backstage's memory store forgets an entry only when it is read again.
+            cache: new BoundedCache(
+              deps.cache,
+              meshConfig.cacheMaxEntries,
+              meshConfig.cacheTtlSeconds * 1000,
+            ),
+            logger,
+          }),
+          permissions,
+        );
+        // In-process callers get the same authorized service as the routes.
         deps.host.publish(meshStatus);
         httpRouter.use(
           await createRouter({
             httpAuth,
-            permissions,
             logger,
             meshStatus,
             bounds: meshConfig.bounds,

@@ -85,7 +85,6 @@ describe('request bounds', () => {
     app.use(
       await createRouter({
         httpAuth: mockServices.httpAuth(),
-        permissions: mockServices.permissions(),
         logger: mockServices.logger.mock(),
         meshStatus,
         bounds: defaults,

@@ -1,18 +1,10 @@
-import {
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  meshCertificatesReadPermission,
-  meshEntityReadPermission,
-} from '@meshlens/plugin-mesh-common';
+import { InputError } from '@backstage/errors';
 import {
   MeshStatusService,
   isPromDuration,
+  kubernetesAuthFromHeaders,
   PROM_DURATION_HINT,
 } from '@meshlens/plugin-mesh-node';
 import express from 'express';
@@ -53,18 +45,20 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
   logger: LoggerService;
   meshStatus: MeshStatusService;
   /** How much work one request may ask for (see `mesh.maxWindow`). */
   bounds: RequestBounds;
 }
 
-/** Validates, authorizes, and hands over to the status service. */
+/**
+ * Authenticates, validates, and hands over to the status service, which
+ * authorizes each answer for the caller (AuthorizedMeshStatusService).
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, meshStatus, bounds } = options;
+  const { httpAuth, meshStatus, bounds } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -74,35 +68,36 @@ export async function createRouter(
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  async function authorizeEntity(req: express.Request) {
+  /** Validated entity ref; the status service authorizes the caller. */
+  async function entityRequest(req: express.Request) {
     const credentials = await credentialsOf(req);
     const params = parse(entityParams, req.params);
-    const entityRef = stringifyEntityRef(params);
-    const [decision] = await permissions.authorize(
-      [{ permission: meshEntityReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the mesh status of ${entityRef} (permission ${meshEntityReadPermission.name})`,
-      );
-    }
-    return { credentials, entityRef };
+    return {
+      credentials,
+      entityRef: stringifyEntityRef(params),
+      kubernetesAuth: kubernetesAuthFromHeaders(req.headers),
+    };
   }
 
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
-    const { credentials, entityRef } = await authorizeEntity(req);
+    const { credentials, entityRef, kubernetesAuth } = await entityRequest(req);
     const { window } = parse(windowQuery, req.query);
     checkWindow(bounds, window);
     res.json(
-      await meshStatus.getEntityStatus(entityRef, { credentials, window }),
+      await meshStatus.getEntityStatus(entityRef, {
+        credentials,
+        window,
+        kubernetesAuth,
+      }),
     );
   });
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/timeseries',
     async (req, res) => {
-      const { credentials, entityRef } = await authorizeEntity(req);
+      const { credentials, entityRef, kubernetesAuth } = await entityRequest(
+        req,
+      );
       const { range, step } = parse(rangeQuery, req.query);
       checkRange(bounds, range, step);
       res.json(
@@ -110,6 +105,7 @@ export async function createRouter(
           credentials,
           range,
           step,
+          kubernetesAuth,
         }),
       );
     },
@@ -119,50 +115,23 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const { window } = parse(windowQuery, req.query);
     checkWindow(bounds, window);
-    let decided: Set<string> | undefined;
-    const authorize = async (entityRefs: string[]) => {
-      if (entityRefs.length === 0) return (decided = new Set<string>());
-      const decisions = await permissions.authorize(
-        entityRefs.map(resourceRef => ({
-          permission: meshEntityReadPermission,
-          resourceRef,
-        })),
-        { credentials },
-      );
-      decided = new Set(
-        entityRefs.filter(
-          (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-        ),
-      );
-      return decided;
-    };
-    const overview = await meshStatus.getOverview({
-      credentials,
-      window,
-      authorize,
-    });
-    // A status service that ignores `authorize` still gets its rows filtered.
-    if (!decided) {
-      const allowed = await authorize(overview.entities.map(e => e.entityRef));
-      overview.entities = overview.entities.filter(e =>
-        allowed.has(e.entityRef),
-      );
-    }
-    res.json(overview);
+    res.json(
+      await meshStatus.getOverview({
+        credentials,
+        window,
+        kubernetesAuth: kubernetesAuthFromHeaders(req.headers),
+      }),
+    );
   });
 
   router.get('/v1/certificates', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: meshCertificatesReadPermission }],
-      { credentials },
+    res.json(
+      await meshStatus.getCertificates({
+        credentials,
+        kubernetesAuth: kubernetesAuthFromHeaders(req.headers),
+      }),
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read mesh certificates (permission ${meshCertificatesReadPermission.name})`,
-      );
-    }
-    res.json(await meshStatus.getCertificates({ credentials }));
   });
 
   return router;

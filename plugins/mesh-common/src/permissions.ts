@@ -12,12 +12,15 @@ export const meshEntityReadPermission = createPermission({
 });
 
 /**
- * Change a namespace so it joins a mesh (labels, policies, restarts).
+ * Change a namespace so it joins a mesh (labels, policies, restarts), for
+ * a catalog entity: a resource permission, so a policy can allow it on the
+ * entities a team owns (the catalog's `isEntityOwner`).
  * @public
  */
 export const meshNamespaceOnboardPermission = createPermission({
   name: 'mesh.namespace.onboard',
   attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
 });
 
 /**

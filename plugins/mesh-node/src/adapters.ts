@@ -84,8 +84,16 @@ export interface MeshWorkload {
  * @public
  */
 export interface MeshCertificateSource {
-  /** `Certificate` is a cert-manager `Certificate`, read from its status. */
-  kind: 'Secret' | 'ConfigMap' | 'Certificate';
+  /**
+   * `Certificate` is a cert-manager `Certificate`, read from its status.
+   * `Metric` is the control plane's own expiry metric: `query` is an instant
+   * PromQL query whose value is the expiry as a Unix time in seconds, and
+   * `name` the certificate it describes. A `Secret` is read only when
+   * `mesh.certificates.readSecrets` is on.
+   */
+  kind: 'Secret' | 'ConfigMap' | 'Certificate' | 'Metric';
+  /** The PromQL of a `Metric` source. */
+  query?: string;
   namespace: string;
   name: string;
   /** Keys tried in order; the first present is used, per role. */

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import { KUBERNETES_AUTH_HEADER_PREFIX } from './kubernetes/clusterAuth';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
@@ -44,9 +45,12 @@ export class MeshStatusClient implements MeshStatusService {
     entityRef: string | CompoundEntityRef,
     options: MeshStatusRequestOptions,
   ): Promise<EntityMeshStatus> {
-    return this.get(entityPath(entityRef), options.credentials, {
-      window: options.window,
-    });
+    return this.get(
+      entityPath(entityRef),
+      options.credentials,
+      { window: options.window },
+      options.kubernetesAuth,
+    );
   }
 
   async getOverview(
@@ -56,6 +60,7 @@ export class MeshStatusClient implements MeshStatusService {
       '/v1/overview',
       options.credentials,
       { window: options.window },
+      options.kubernetesAuth,
     );
     // The mesh plugin already answers with what the credentials may read;
     // `authorize` narrows the rows further (the totals stay the plugin's).
@@ -73,7 +78,12 @@ export class MeshStatusClient implements MeshStatusService {
   getCertificates(
     options: MeshCertificatesRequestOptions,
   ): Promise<MeshCertificates> {
-    return this.get('/v1/certificates', options.credentials, {});
+    return this.get(
+      '/v1/certificates',
+      options.credentials,
+      {},
+      options.kubernetesAuth,
+    );
   }
 
   getEntityTimeseries(
@@ -84,6 +94,7 @@ export class MeshStatusClient implements MeshStatusService {
       `${entityPath(entityRef)}/timeseries`,
       options.credentials,
       { range: options.range, step: options.step },
+      options.kubernetesAuth,
     );
   }
 
@@ -91,6 +102,7 @@ export class MeshStatusClient implements MeshStatusService {
     path: string,
     credentials: BackstageCredentials,
     query: Record<string, string | undefined>,
+    kubernetesAuth: Record<string, string> = {},
   ): Promise<T> {
     const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf: credentials,
@@ -103,7 +115,16 @@ export class MeshStatusClient implements MeshStatusService {
     }
     const url = `${baseUrl}${path}${params.size ? `?${params}` : ''}`;
     const response = await fetch(url, {
-      headers: { Authorization: `Bearer ${token}` },
+      headers: {
+        // The caller's own cluster tokens, as the Kubernetes plugin sends them.
+        ...Object.fromEntries(
+          Object.entries(kubernetesAuth).map(([suffix, value]) => [
+            `${KUBERNETES_AUTH_HEADER_PREFIX}${suffix}`,
+            value,
+          ]),
+        ),
+        Authorization: `Bearer ${token}`,
+      },
     });
     if (!response.ok) {
       const error = await ResponseError.fromResponse(response);

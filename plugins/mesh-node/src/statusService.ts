@@ -17,6 +17,12 @@ import {
 export interface MeshCertificatesRequestOptions {
   /** Whose view of the clusters and the catalog to use. */
   credentials: BackstageCredentials;
+  /**
+   * The caller's own tokens for clusters with a client-side auth provider,
+   * keyed by the suffix of their `Backstage-Kubernetes-Authorization-*`
+   * header (`google`, `oidc-okta`). Used for that caller's reads only.
+   */
+  kubernetesAuth?: Record<string, string>;
 }
 
 /** @public */

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { MeshClusterReader } from '@meshlens/plugin-mesh-node';
 import { b64, makeCertificate } from '../__testUtils__/certificates';
 import { CertificateReader } from './CertificateReader';
@@ -12,7 +13,10 @@ function readerOf(objects: Record<string, any>): MeshClusterReader {
 }
 
 describe('CertificateReader', () => {
-  const reader = new CertificateReader({ warningDays: 30, criticalDays: 7 });
+  const reader = new CertificateReader(
+    { warningDays: 30, criticalDays: 7 },
+    { readSecrets: true },
+  );
 
   it('reads every certificate of a PEM bundle and verifies the issuer against the anchors', async () => {
     const anchor = await makeCertificate({ cn: 'root-a', daysLeft: 400 });
@@ -173,7 +177,83 @@ describe('CertificateReader', () => {
         },
       ],
     );
-    expect(result.errors).toEqual(['Secret a/broken: 403 Forbidden']);
+    expect(result.errors).toEqual([
+      { source: 'kubernetes', message: 'Secret a/broken: 403 Forbidden' },
+    ]);
     expect(result.certificates.map(c => c.status)).toEqual(['warning']);
+  });
+
+  it('reads no Secret by default, and takes expiry from ConfigMaps, cert-manager status and control-plane metrics', async () => {
+    const anchor = await makeCertificate({ cn: 'root', daysLeft: 3650 });
+    const gets: string[] = [];
+    const queries: string[] = [];
+    const chainExpiry = Math.floor(Date.now() / 1000) + 20 * 86400 + 3600;
+    const byDefault = new CertificateReader({
+      warningDays: 30,
+      criticalDays: 7,
+    });
+    const anchorExpiry = Math.floor(
+      Date.parse(new X509Certificate(anchor.pem).validTo) / 1000,
+    );
+    const result = await byDefault.read(
+      {
+        cluster: 'x',
+        list: async () => [],
+        get: async (type, name, namespace) => {
+          gets.push(`${type.kind}/${namespace}/${name}`);
+          return { metadata: { name }, data: { 'root-cert.pem': anchor.pem } };
+        },
+      },
+      [
+        {
+          kind: 'Secret',
+          namespace: 'istio-system',
+          name: 'cacerts',
+          keys: [{ key: 'ca-cert.pem', role: 'issuer' }],
+        },
+        {
+          kind: 'ConfigMap',
+          namespace: 'istio-system',
+          name: 'istio-ca-root-cert',
+          keys: [{ key: 'root-cert.pem', role: 'trust-anchor' }],
+        },
+        {
+          kind: 'Metric',
+          namespace: 'istio-system',
+          name: 'istiod root certificate',
+          query: 'min(root_expiry)',
+          keys: [{ key: 'root_expiry', role: 'trust-anchor' }],
+        },
+        {
+          kind: 'Metric',
+          namespace: 'istio-system',
+          name: 'istiod CA certificate chain',
+          query: 'min(chain_expiry)',
+          keys: [{ key: 'chain_expiry', role: 'issuer' }],
+        },
+      ],
+      async promql => {
+        queries.push(promql);
+        return [
+          {
+            metric: {},
+            value: promql.includes('root') ? anchorExpiry : chainExpiry,
+          },
+        ];
+      },
+    );
+    expect(gets).toEqual(['ConfigMap/istio-system/istio-ca-root-cert']);
+    expect(queries.sort()).toEqual(['min(chain_expiry)', 'min(root_expiry)']);
+    expect(result.errors).toEqual([]);
+    // The root from the metric is the ConfigMap's root: listed once, parsed.
+    expect(
+      result.certificates.map(c => [c.role, c.subject, c.daysLeft, c.status]),
+    ).toEqual([
+      ['trust-anchor', 'CN=root', expect.any(Number), 'ok'],
+      ['issuer', 'istiod CA certificate chain', 20, 'warning'],
+    ]);
+    expect(result.certificates[1].source).toBe(
+      'metric chain_expiry (control plane in istio-system)',
+    );
   });
 });

@@ -11,7 +11,21 @@ import {
   MeshCertificateSource,
   MeshClusterReader,
   KUBE_RESOURCES,
+  PromSample,
 } from '@meshlens/plugin-mesh-node';
+
+/** Where the reader sends a `Metric` source's query: the cluster's Prometheus. */
+export type CertificateMetricQuery = (promql: string) => Promise<PromSample[]>;
+
+/** @public */
+export interface CertificateReaderOptions {
+  /**
+   * Reads the Secrets the adapters name (`mesh.certificates.readSecrets`).
+   * Off by default: the Kubernetes identity would need `get` on Secrets that
+   * hold the mesh's private keys.
+   */
+  readSecrets?: boolean;
+}
 
 const PEM_BLOCK =
   /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -23,39 +37,63 @@ export interface IssuerVerification {
   signedByTrustAnchor: boolean;
 }
 
+/** A source that could not be read, and from which upstream. */
+export interface CertificateReadError {
+  source: 'kubernetes' | 'prometheus';
+  message: string;
+}
+
 export interface CertificateReadResult {
   certificates: CertificateInfo[];
   issuers: IssuerVerification[];
-  errors: string[];
+  errors: CertificateReadError[];
 }
 
 /**
- * Reads the certificates an adapter names. Only the named keys of a Secret
+ * Reads the certificates an adapter names: public bundles from ConfigMaps,
+ * cert-manager `Certificate` status, the control plane's expiry metrics and,
+ * only when `readSecrets` is on, Secrets. Of a Secret only the named keys
  * are decoded, and only PEM `CERTIFICATE` blocks of them are kept: private
  * keys are never decoded, returned, logged or cached.
  */
 export class CertificateReader {
+  private readonly readSecrets: boolean;
+
   constructor(
     private readonly thresholds: CertificateThresholds,
+    options: CertificateReaderOptions = {},
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.readSecrets = options.readSecrets ?? false;
+  }
 
   async read(
     reader: MeshClusterReader,
     sources: MeshCertificateSource[],
+    queryMetric?: CertificateMetricQuery,
   ): Promise<CertificateReadResult> {
     const found: Array<{ info: CertificateInfo; cert?: X509Certificate }> = [];
-    const errors: string[] = [];
+    const errors: CertificateReadError[] = [];
+    const wanted = sources.filter(
+      s =>
+        (s.kind !== 'Secret' || this.readSecrets) &&
+        (s.kind !== 'Metric' || (queryMetric && s.query)),
+    );
     await Promise.all(
-      sources.map(async source => {
+      wanted.map(async source => {
         try {
-          found.push(...(await this.readSource(reader, source)));
+          found.push(
+            ...(source.kind === 'Metric'
+              ? await this.readMetric(source, queryMetric!)
+              : await this.readSource(reader, source)),
+          );
         } catch (e) {
-          errors.push(
-            `${source.kind} ${source.namespace}/${source.name}: ${
+          errors.push({
+            source: source.kind === 'Metric' ? 'prometheus' : 'kubernetes',
+            message: `${source.kind} ${source.namespace}/${source.name}: ${
               (e as Error).message
             }`,
-          );
+          });
         }
       }),
     );
@@ -152,6 +190,32 @@ export class CertificateReader {
     return out;
   }
 
+  private async readMetric(
+    source: MeshCertificateSource,
+    queryMetric: CertificateMetricQuery,
+  ): Promise<Array<{ info: CertificateInfo }>> {
+    const samples = await queryMetric(source.query!);
+    const expiries = samples.map(s => s.value).filter(v => v > 0);
+    if (expiries.length === 0) return [];
+    // Several replicas of the control plane: the soonest is what expires.
+    const notAfter = new Date(Math.min(...expiries) * 1000).toISOString();
+    return [
+      {
+        info: this.info({
+          role: source.keys[0]?.role ?? 'issuer',
+          subject: source.name,
+          issuer: '',
+          serialNumber: '',
+          notBefore: '',
+          notAfter,
+          source: `metric ${
+            source.keys[0]?.key ?? source.query
+          } (control plane in ${source.namespace})`,
+        }),
+      },
+    ];
+  }
+
   private async readCertManager(
     reader: MeshClusterReader,
     source: MeshCertificateSource,
@@ -208,15 +272,19 @@ function dedupe<T extends { info: CertificateInfo }>(items: T[]): T[] {
       seen.set(key, item);
     }
   }
-  // A cert-manager entry with the same expiry as a parsed certificate is the same one.
-  const parsedExpiries = new Set(
-    [...seen.values()]
-      .filter(i => i.info.serialNumber)
-      .map(i => `${i.info.role}|${i.info.notAfter}`),
-  );
-  return [...seen.values()].filter(
-    i =>
-      i.info.serialNumber ||
-      !parsedExpiries.has(`${i.info.role}|${i.info.notAfter}`),
-  );
+  // An entry from status or metrics that expires within a minute of a
+  // parsed certificate (or of an earlier such entry) of the same role is
+  // the same certificate: a metric's TTL is counted from scrape time.
+  const kept: T[] = [...seen.values()].filter(i => i.info.serialNumber);
+  const bare = [...seen.values()].filter(i => !i.info.serialNumber);
+  for (const item of bare) {
+    const at = Date.parse(item.info.notAfter);
+    const same = kept.some(
+      k =>
+        k.info.role === item.info.role &&
+        Math.abs(Date.parse(k.info.notAfter) - at) <= 60_000,
+    );
+    if (!same) kept.push(item);
+  }
+  return kept;
 }

@@ -6,7 +6,7 @@ import {
 import { MeshCertificatesRequestOptions } from '@meshlens/plugin-mesh-node';
 import { listClusters, listingFailed } from './clusterLocation';
 import { MeshCertificateRead } from './MeshReads';
-import { principalKey } from './principalKey';
+import { viewKey } from './principalKey';
 import { StatusQueryContext } from './queryContext';
 
 /** Every certificate of every cluster's meshes, soonest expiry first. */
@@ -17,9 +17,11 @@ export class CertificatesQuery {
     options: MeshCertificatesRequestOptions,
   ): Promise<MeshCertificates> {
     const { flights, kube, hints, reads, config } = this.context;
-    const principal = principalKey(options.credentials);
-    return flights.get(`certificates:${principal}`, async () => {
-      const session = kube.session(options.credentials);
+    const session = kube.session(options.credentials, {
+      kubernetesAuth: options.kubernetesAuth,
+    });
+    const view = await viewKey(session, options.credentials);
+    return flights.get(`certificates:${view}`, async () => {
       const errors: MeshCertificates['errors'] = [];
       let clusters: string[] = [];
       try {

@@ -23,7 +23,7 @@ import {
   readKubeSnapshot,
 } from './clusterSnapshot';
 import { LocatedTarget } from './entityTargets';
-import { principalKey } from './principalKey';
+import { viewKey } from './principalKey';
 import { SingleFlightCache } from './SingleFlightCache';
 import { TopologyHints } from './TopologyHints';
 
@@ -85,17 +85,19 @@ export class ClusterReads {
     return this.options.flights;
   }
 
-  controlPlanes(credentials: BackstageCredentials, reader: MeshClusterReader) {
-    // Cached control planes are kept per principal: each may see other clusters.
-    const principal = principalKey(credentials);
-    return this.flights.get(
-      `control-planes:${principal}:${reader.cluster}`,
-      () =>
-        readControlPlanes(
-          reader,
-          this.adapters,
-          this.hints.controlPlanes(reader.cluster),
-        ),
+  async controlPlanes(
+    session: KubernetesSession,
+    credentials: BackstageCredentials,
+    reader: MeshClusterReader,
+  ) {
+    // Shared for a cluster read under the plugin's identity, else per principal.
+    const view = await viewKey(session, credentials, reader.cluster);
+    return this.flights.get(`control-planes:${view}:${reader.cluster}`, () =>
+      readControlPlanes(
+        reader,
+        this.adapters,
+        this.hints.controlPlanes(reader.cluster),
+      ),
     );
   }
 
@@ -135,10 +137,12 @@ export class ClusterReads {
       errors: [],
     };
     const hinted = this.hints.controlPlanes(cluster);
-    const freshPlanes = this.controlPlanes(credentials, reader).then(cp => {
-      this.hints.rememberControlPlanes(cluster, cp.controlPlanes);
-      return cp;
-    });
+    const freshPlanes = this.controlPlanes(session, credentials, reader).then(
+      cp => {
+        this.hints.rememberControlPlanes(cluster, cp.controlPlanes);
+        return cp;
+      },
+    );
     freshPlanes.catch(() => undefined);
     const meshReads = new Map<
       string,
@@ -297,10 +301,12 @@ export class ClusterReads {
     window: string,
   ): Promise<{ meshes: MeshCertificateRead[]; errors: UpstreamError[] }> {
     const reader = session.reader(cluster);
-    const cp = await this.controlPlanes(credentials, reader).catch(e => ({
-      controlPlanes: {} as Record<string, MeshControlPlaneState>,
-      errors: [{ source: 'kubernetes' as const, message: errorMessage(e) }],
-    }));
+    const cp = await this.controlPlanes(session, credentials, reader).catch(
+      e => ({
+        controlPlanes: {} as Record<string, MeshControlPlaneState>,
+        errors: [{ source: 'kubernetes' as const, message: errorMessage(e) }],
+      }),
+    );
     const meshes = await Promise.all(
       this.adapters
         .filter(a => cp.controlPlanes[a.mesh])

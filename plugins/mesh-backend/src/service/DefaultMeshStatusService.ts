@@ -66,7 +66,9 @@ export class DefaultMeshStatusService implements MeshStatusService {
       config.cacheTtlSeconds,
       options.inFlight,
     );
-    const certificateReader = new CertificateReader(config.certificates);
+    const certificateReader = new CertificateReader(config.certificates, {
+      readSecrets: config.certificates.readSecrets,
+    });
     const hints = new TopologyHints(config.topologyHintSeconds * 1000);
     const prometheus = new Map<string, PrometheusClient>();
     for (const c of config.clusters) {
@@ -83,12 +85,15 @@ export class DefaultMeshStatusService implements MeshStatusService {
     }
     const context: StatusQueryContext = {
       config,
+      auth: options.auth,
       adapters: options.adapters,
       catalog: options.catalog,
       kube: new KubernetesProxyClient({
         discovery: options.discovery,
         auth: options.auth,
         timeoutMs: config.timeoutMs,
+        // One read per cluster and TTL for every caller, like the answers.
+        sharedTtlMs: config.cacheTtlSeconds * 1000,
       }),
       flights,
       hints,

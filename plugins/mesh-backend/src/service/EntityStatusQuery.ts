@@ -4,7 +4,10 @@ import {
   ClusterMeshStatus,
   EntityMeshStatus,
 } from '@meshlens/plugin-mesh-common';
-import { MeshStatusRequestOptions } from '@meshlens/plugin-mesh-node';
+import {
+  KubernetesSession,
+  MeshStatusRequestOptions,
+} from '@meshlens/plugin-mesh-node';
 import { catalogEntity } from './catalogEntities';
 import { noWorkloadsCheck } from './checks';
 import {
@@ -13,7 +16,7 @@ import {
   readEachClusterOnce,
 } from './clusterLocation';
 import { entityTarget } from './entityTargets';
-import { principalKey } from './principalKey';
+import { viewKey } from './principalKey';
 import { StatusQueryContext } from './queryContext';
 import { validWindow } from './requestInput';
 import { noneStatus, unreachableStatus } from './statuses';
@@ -28,32 +31,37 @@ export class EntityStatusQuery {
   ): Promise<EntityMeshStatus> {
     const { catalog, config, flights } = this.context;
     const window = validWindow(options.window, config.window);
-    const principal = principalKey(options.credentials);
     const { entity, entityRef } = await catalogEntity(
       catalog,
       ref,
       options.credentials,
     );
-    return flights.get(
-      `entity:${principal}:${entityRef}:${window}`,
-      async () => ({
-        entityRef,
+    const session = this.context.kube.session(options.credentials, {
+      kubernetesAuth: options.kubernetesAuth,
+    });
+    const view = await viewKey(session, options.credentials);
+    return flights.get(`entity:${view}:${entityRef}:${window}`, async () => ({
+      entityRef,
+      window,
+      generatedAt: new Date().toISOString(),
+      clusters: await this.clusters(
+        session,
+        entity,
         window,
-        generatedAt: new Date().toISOString(),
-        clusters: await this.clusters(entity, window, options.credentials),
-      }),
-    );
+        options.credentials,
+      ),
+    }));
   }
 
   private async clusters(
+    session: KubernetesSession,
     entity: Entity,
     window: string,
     credentials: BackstageCredentials,
   ): Promise<ClusterMeshStatus[]> {
-    const { kube, hints, reads, statuses } = this.context;
+    const { hints, reads, statuses } = this.context;
     const target = entityTarget(entity);
     if (!target.ok) return [noneStatus('', '', [target.check])];
-    const session = kube.session(credentials);
     const listing = listClusters(session, hints);
     const readOf = readEachClusterOnce(cluster =>
       reads.readCluster(session, credentials, cluster, target, { window }),

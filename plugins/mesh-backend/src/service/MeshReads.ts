@@ -82,7 +82,7 @@ export class MeshReads {
         (e): CertificateReadResult => ({
           certificates: [],
           issuers: [],
-          errors: [errorMessage(e)],
+          errors: [{ source: 'kubernetes', message: errorMessage(e) }],
         }),
       ),
       readMetrics(
@@ -101,11 +101,8 @@ export class MeshReads {
         }),
       ),
     ]);
-    for (const message of certificates.errors) {
-      errors.push({
-        source: 'kubernetes',
-        message: `Reading certificates: ${message}`,
-      });
+    for (const { source, message } of certificates.errors) {
+      errors.push({ source, message: `Reading certificates: ${message}` });
     }
     if (metrics.error) {
       errors.push({
@@ -152,7 +149,12 @@ export class MeshReads {
       controlPlane,
       namespaces?.length === 1 ? namespaces[0] : undefined,
     );
-    return this.certificateReader.read(reader, sources);
+    const prometheus = this.prometheus.get(reader.cluster);
+    return this.certificateReader.read(
+      reader,
+      sources,
+      prometheus && (promql => prometheus.query(promql)),
+    );
   }
 
   /**
@@ -171,10 +173,7 @@ export class MeshReads {
       controlPlane,
       undefined,
     );
-    const errors: UpstreamError[] = certificates.errors.map(message => ({
-      source: 'kubernetes',
-      message,
-    }));
+    const errors: UpstreamError[] = certificates.errors.map(e => ({ ...e }));
     const query = adapter.workloadCertificateQuery?.({ window });
     const prometheus = this.prometheus.get(reader.cluster);
     if (!query || !prometheus) return { adapter, certificates, errors };

@@ -5,7 +5,10 @@ import {
   MeshOverview,
   OverviewEntity,
 } from '@meshlens/plugin-mesh-common';
-import { MeshOverviewRequestOptions } from '@meshlens/plugin-mesh-node';
+import {
+  KubernetesSession,
+  MeshOverviewRequestOptions,
+} from '@meshlens/plugin-mesh-node';
 import { kubernetesEntities } from './catalogEntities';
 import { noWorkloadsCheck } from './checks';
 import {
@@ -16,7 +19,7 @@ import {
 import { ClusterRead } from './ClusterReads';
 import { EntityTarget, entityTarget } from './entityTargets';
 import { ClusterRows, summarizeEntity, totalsOf } from './overview';
-import { principalKey } from './principalKey';
+import { viewKey } from './principalKey';
 import { StatusQueryContext } from './queryContext';
 import { validWindow } from './requestInput';
 import { noneStatus, unreachableStatus } from './statuses';
@@ -40,10 +43,23 @@ export class OverviewQuery {
     options: MeshOverviewRequestOptions,
   ): Promise<MeshOverview> {
     const window = validWindow(options.window, this.context.config.window);
-    const principal = principalKey(options.credentials);
+    const session = this.context.kube.session(options.credentials, {
+      kubernetesAuth: options.kubernetesAuth,
+    });
+    const view = await viewKey(session, options.credentials);
     const all = await this.context.flights.get(
-      `overview:${principal}:${window}`,
-      () => this.compute(window, options.credentials),
+      `overview:${view}:${window}`,
+      async () =>
+        this.compute(
+          session,
+          window,
+          options.credentials,
+          // A shared overview lists every entity; each caller is then
+          // authorized for its rows (`authorize`).
+          view === 'shared'
+            ? await this.context.auth.getOwnServiceCredentials()
+            : options.credentials,
+        ),
     );
     let entities = all.entities;
     if (options.authorize) {
@@ -59,13 +75,14 @@ export class OverviewQuery {
   }
 
   private async compute(
+    session: KubernetesSession,
     window: string,
     credentials: BackstageCredentials,
+    catalogCredentials: BackstageCredentials,
   ): Promise<CachedOverview> {
-    const { catalog, kube, hints, reads } = this.context;
-    const catalogEntities = kubernetesEntities(catalog, credentials);
+    const { catalog, hints, reads } = this.context;
+    const catalogEntities = kubernetesEntities(catalog, catalogCredentials);
     catalogEntities.catch(() => undefined);
-    const session = kube.session(credentials);
     const listing = listClusters(session, hints);
     const readOf = readEachClusterOnce(cluster =>
       reads.readCluster(session, credentials, cluster, undefined, {

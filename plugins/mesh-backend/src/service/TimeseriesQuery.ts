@@ -12,7 +12,7 @@ import { listClusters, locateClusters } from './clusterLocation';
 import { ClusterRead } from './ClusterReads';
 import { errorMessage } from './clusterSnapshot';
 import { LocatedTarget, entityTarget } from './entityTargets';
-import { principalKey } from './principalKey';
+import { viewKey } from './principalKey';
 import { StatusQueryContext } from './queryContext';
 import { validRange } from './requestInput';
 
@@ -38,7 +38,6 @@ export class TimeseriesQuery {
     options: MeshTimeseriesRequestOptions,
   ): Promise<EntityMeshTimeseries> {
     const { range, step, rangeSeconds, stepSeconds } = validRange(options);
-    const principal = principalKey(options.credentials);
     const { entity, entityRef } = await catalogEntity(
       this.context.catalog,
       ref,
@@ -46,8 +45,12 @@ export class TimeseriesQuery {
     );
     // End on a step boundary, so cached and concurrent calls agree.
     const end = Math.floor(Date.now() / 1000 / stepSeconds) * stepSeconds;
+    const session = this.context.kube.session(options.credentials, {
+      kubernetesAuth: options.kubernetesAuth,
+    });
+    const view = await viewKey(session, options.credentials);
     return this.context.flights.get(
-      `timeseries:${principal}:${entityRef}:${range}:${step}:${end}`,
+      `timeseries:${view}:${entityRef}:${range}:${step}:${end}`,
       async () => {
         const result: EntityMeshTimeseries = {
           entityRef,
@@ -58,7 +61,6 @@ export class TimeseriesQuery {
         };
         const target = entityTarget(entity);
         if (!target.ok) return result;
-        const session = this.context.kube.session(options.credentials);
         const located = await locateClusters(
           listClusters(session, this.context.hints),
           target,

@@ -1,3 +1,4 @@
+import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import { CertificateReader } from '../clients/CertificateReader';
@@ -12,6 +13,7 @@ import { TopologyHints } from './TopologyHints';
 /** What every query of the status service shares: one read pipeline, one cache. */
 export interface StatusQueryContext {
   config: MeshConfig;
+  auth: AuthService;
   adapters: () => MeshAdapter[];
   catalog: CatalogService;
   kube: KubernetesProxyClient;

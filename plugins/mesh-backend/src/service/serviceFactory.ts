@@ -14,8 +14,8 @@ import { meshStatusHostRef } from './statusHost';
  *
  * Calls made by those plugins wait for the mesh plugin to start; if the
  * backend starts without the mesh plugin they fail with the line to add.
- * The mesh plugin's checks of the caller's permissions do not apply on this
- * path: callers pass their own credentials and decide what to show.
+ * Each call is authorized for the credentials it carries, exactly as over
+ * HTTP: the published service is the mesh plugin's AuthorizedMeshStatusService.
  * @public
  */
 export const meshStatusServiceFactory = createServiceFactory({

@@ -3,8 +3,15 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  KUBERNETES_AUTH_HEADER_PREFIX,
+  KubernetesClusterInfo,
+  isServerSideAuth,
+  kubernetesAuthHeaderSuffix,
+} from './clusterAuth';
 import { KubernetesClient, KubernetesClusterClient } from './KubernetesClient';
+import { SharedReads } from './SharedReads';
 import { KubeObject, KubeResourceType } from './types';
 
 /**
@@ -37,46 +44,90 @@ export interface KubernetesProxyClientOptions {
   auth: AuthService;
   /** The timeout of every call; 30 s when unset. */
   timeoutMs?: number;
+  /**
+   * How long a read of a server-side-auth cluster is shared between
+   * callers; 0 (no sharing beyond one call) when unset.
+   */
+  sharedTtlMs?: number;
+  /** Objects per LIST request; 500 when unset. */
+  pageSize?: number;
+  /** The most objects one LIST may return in all its pages; 100,000 when unset. */
+  maxListItems?: number;
 }
 
+/** @public */
+export interface KubernetesSessionOptions {
+  /**
+   * The caller's own cluster tokens for clusters with a client-side auth
+   * provider, keyed by header suffix (see `kubernetesAuthFromHeaders`).
+   */
+  kubernetesAuth?: Record<string, string>;
+}
+
+const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_MAX_LIST_ITEMS = 100_000;
+
 /**
- * The reads of one API call on behalf of one caller: one token, and one
- * memo of identical GETs, so adapters and the backend may ask for the same
- * list without a second request. Secrets are never kept.
+ * The reads of one API call: shared reads for server-side-auth clusters,
+ * and for the others one memo of identical GETs on behalf of the caller,
+ * so adapters and the backend may ask for the same list without a second
+ * request. Secrets are never kept.
  * @public
  */
 export class KubernetesSession {
-  private token?: Promise<string>;
   private readonly memo = new Map<string, Promise<unknown>>();
-  private readonly clients = new Map<string, KubernetesClient>();
+  private readonly clients = new Map<string, KubernetesClusterClient>();
 
   constructor(
-    private readonly options: KubernetesProxyClientOptions,
+    private readonly proxy: KubernetesProxyClient,
     private readonly credentials: BackstageCredentials,
+    private readonly sessionOptions: KubernetesSessionOptions,
   ) {}
 
   /** Cluster names known to the Kubernetes backend. */
   async listClusters(): Promise<string[]> {
-    const baseUrl = await this.options.discovery.getBaseUrl('kubernetes');
-    const response = await fetch(`${baseUrl}/clusters`, {
-      headers: {
-        Accept: 'application/json',
-        Authorization: `Bearer ${await this.tokenOnce()}`,
-      },
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    const body = (await response.json()) as { items: Array<{ name: string }> };
-    return body.items.map(c => c.name);
+    return (await this.proxy.clusters()).map(c => c.name);
+  }
+
+  /**
+   * Whose view this session's answers are: `shared` when every cluster is
+   * read under the plugin's own identity, otherwise undefined (the
+   * caller's own, never to be shared).
+   */
+  async view(): Promise<'shared' | undefined> {
+    const clusters = await this.proxy.knownClusters();
+    return clusters.every(isServerSideAuth) ? 'shared' : undefined;
+  }
+
+  /** Whether a cluster's reads are shared (read under the plugin's own identity). */
+  isShared(cluster: string): Promise<boolean> {
+    return this.proxy.isShared(cluster);
   }
 
   /** Memoized reads of one cluster. */
   reader(cluster: string): KubernetesClusterReader {
-    const client = this.client(cluster);
+    const mode = this.proxy.isShared(cluster);
+    mode.catch(() => undefined);
+    const read = async <T>(
+      key: string[],
+      fetchIt: (client: KubernetesClusterClient) => Promise<T>,
+      keep = true,
+    ): Promise<T> => {
+      const shared = await mode;
+      const client = this.client(cluster, shared);
+      if (!keep) return fetchIt(client);
+      // The session's memo first: one call never reads a list twice, even
+      // once the shared TTL is over.
+      return this.remember(key, () =>
+        shared
+          ? this.proxy.sharedRead(key, () => fetchIt(client))
+          : fetchIt(client),
+      );
+    };
     return {
       cluster,
       list: (type, options) =>
-        this.remember(
+        read(
           [
             'list',
             cluster,
@@ -85,24 +136,34 @@ export class KubernetesSession {
             options?.namespace ?? '',
             options?.labelSelector ?? '',
           ],
-          () => client.list(type, options),
+          client => this.proxy.listAll(client, cluster, type, options),
         ),
-      get: (type, name, namespace) => {
-        // Secrets are fetched for their certificates only and never kept.
-        if (type.kind === 'Secret') return client.get(type, name, namespace);
-        return this.remember(
+      get: (type, name, namespace) =>
+        read(
           ['get', cluster, type.apiVersion, type.plural, namespace ?? '', name],
-          () => client.get(type, name, namespace),
-        );
-      },
+          client => client.get(type, name, namespace),
+          // Secrets are fetched for their certificates only and never kept.
+          type.kind !== 'Secret',
+        ),
     };
   }
 
-  private client(cluster: string): KubernetesClient {
-    let client = this.clients.get(cluster);
+  private client(cluster: string, shared: boolean): KubernetesClusterClient {
+    const id = `${shared}:${cluster}`;
+    let client = this.clients.get(id);
     if (!client) {
-      client = proxiedClient(this.options, cluster, () => this.tokenOnce());
-      this.clients.set(cluster, client);
+      client = this.proxy.client(cluster, async () => {
+        if (shared) {
+          return { Authorization: `Bearer ${await this.proxy.ownToken()}` };
+        }
+        const info = await this.proxy.clusterInfo(cluster);
+        return this.proxy.userHeaders(
+          info,
+          this.credentials,
+          this.sessionOptions,
+        );
+      });
+      this.clients.set(id, client);
     }
     return client;
   }
@@ -116,64 +177,186 @@ export class KubernetesSession {
     }
     return pending;
   }
-
-  private tokenOnce(): Promise<string> {
-    this.token ??= this.options.auth
-      .getPluginRequestToken({
-        onBehalfOf: this.credentials,
-        targetPluginId: 'kubernetes',
-      })
-      .then(t => t.token);
-    return this.token;
-  }
-}
-
-function proxiedClient(
-  options: KubernetesProxyClientOptions,
-  cluster: string,
-  token: () => Promise<string>,
-): KubernetesClient {
-  return new KubernetesClient({
-    baseUrl: async () =>
-      `${await options.discovery.getBaseUrl('kubernetes')}/proxy`,
-    headers: async () => ({
-      Authorization: `Bearer ${await token()}`,
-      [KUBERNETES_CLUSTER_HEADER]: cluster,
-    }),
-    timeoutMs: options.timeoutMs,
-  });
 }
 
 /**
- * Reaches clusters through the Kubernetes backend's proxy, on behalf of the
- * caller, so the Kubernetes plugin's cluster credentials, per-user auth and
- * its `kubernetes.proxy` permission apply, and no cluster credential ever
- * reaches Meshlens.
+ * Reaches clusters through the Kubernetes backend's proxy. A cluster whose
+ * auth provider keeps the credential on the server (`serviceAccount`,
+ * `aws`, ...) is read under the mesh plugin's own identity, once per TTL
+ * for every caller; the caller's Meshlens permissions decide what of it
+ * they see. Any other cluster is read on behalf of the caller, with the
+ * caller's own cluster token, and nothing of it is shared.
  * @public
  */
 export class KubernetesProxyClient {
-  constructor(private readonly options: KubernetesProxyClientOptions) {}
+  private readonly shared: SharedReads;
+  private known?: Map<string, KubernetesClusterInfo>;
 
-  /** A session for one API call: one token, one memo of identical GETs. */
-  session(credentials: BackstageCredentials): KubernetesSession {
-    return new KubernetesSession(this.options, credentials);
+  constructor(private readonly options: KubernetesProxyClientOptions) {
+    this.shared = new SharedReads(options.sharedTtlMs ?? 0);
+  }
+
+  /** A session for one API call: one memo of identical GETs. */
+  session(
+    credentials: BackstageCredentials,
+    sessionOptions: KubernetesSessionOptions = {},
+  ): KubernetesSession {
+    return new KubernetesSession(this, credentials, sessionOptions);
+  }
+
+  /** The Kubernetes backend's clusters with their auth providers, shared for the TTL. */
+  clusters(): Promise<KubernetesClusterInfo[]> {
+    return this.shared.get('clusters', async () => {
+      const baseUrl = await this.options.discovery.getBaseUrl('kubernetes');
+      const response = await fetch(`${baseUrl}/clusters`, {
+        headers: {
+          Accept: 'application/json',
+          Authorization: `Bearer ${await this.ownToken()}`,
+        },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+      if (!response.ok) throw await ResponseError.fromResponse(response);
+      const body = (await response.json()) as {
+        items: KubernetesClusterInfo[];
+      };
+      const clusters = body.items.map(c => ({
+        name: c.name,
+        authProvider: c.authProvider,
+        oidcTokenProvider: c.oidcTokenProvider,
+      }));
+      this.known = new Map(clusters.map(c => [c.name, c]));
+      return clusters;
+    });
+  }
+
+  /**
+   * A cluster's auth provider, from the last list when it had the cluster:
+   * providers come from the Kubernetes backend's configuration, and
+   * waiting for a fresh list would delay every read by one round trip.
+   */
+  async clusterInfo(
+    cluster: string,
+  ): Promise<KubernetesClusterInfo | undefined> {
+    return (
+      this.known?.get(cluster) ??
+      (await this.clusters()).find(c => c.name === cluster)
+    );
+  }
+
+  /** Every cluster's auth provider, from the last list when there is one. */
+  async knownClusters(): Promise<KubernetesClusterInfo[]> {
+    return this.known ? [...this.known.values()] : this.clusters();
+  }
+
+  /** Whether a cluster is read under the plugin's own identity. */
+  async isShared(cluster: string): Promise<boolean> {
+    const info = await this.clusterInfo(cluster);
+    return !!info && isServerSideAuth(info);
   }
 
   /**
    * Reads and writes of one cluster without a memo, for work that waits
-   * for the cluster to change (a rollout) and outlives one token: each
-   * request gets a fresh token for the caller.
+   * for the cluster to change (a rollout) and outlives one token. On
+   * behalf of the caller; with `identity: 'plugin'` a server-side-auth
+   * cluster is reached under the plugin's own identity instead, for a
+   * caller that authorized the change with Meshlens' own permissions.
    */
   cluster(
     cluster: string,
     credentials: BackstageCredentials,
+    sessionOptions: KubernetesSessionOptions & {
+      identity?: 'caller' | 'plugin';
+    } = {},
   ): KubernetesClusterClient {
-    return proxiedClient(this.options, cluster, async () => {
-      const { token } = await this.options.auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'kubernetes',
-      });
-      return token;
+    return this.client(cluster, async () => {
+      if (sessionOptions.identity !== 'plugin') {
+        return this.userHeaders(undefined, credentials, sessionOptions);
+      }
+      const info = await this.clusterInfo(cluster);
+      if (info && isServerSideAuth(info)) {
+        return { Authorization: `Bearer ${await this.ownToken()}` };
+      }
+      return this.userHeaders(info, credentials, sessionOptions);
     });
+  }
+
+  /** @internal */
+  sharedRead<T>(key: string[], read: () => Promise<T>): Promise<T> {
+    return this.shared.get(key.join('\u0000'), read);
+  }
+
+  /** @internal */
+  client(
+    cluster: string,
+    headers: () => Promise<Record<string, string>>,
+  ): KubernetesClusterClient {
+    return new KubernetesClient({
+      baseUrl: async () =>
+        `${await this.options.discovery.getBaseUrl('kubernetes')}/proxy`,
+      headers: async () => ({
+        ...(await headers()),
+        [KUBERNETES_CLUSTER_HEADER]: cluster,
+      }),
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
+  /** @internal Every page of a LIST, within the size cap. */
+  async listAll(
+    client: KubernetesClusterClient,
+    cluster: string,
+    type: KubeResourceType,
+    options?: { namespace?: string; labelSelector?: string },
+  ): Promise<KubeObject[]> {
+    const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const max = this.options.maxListItems ?? DEFAULT_MAX_LIST_ITEMS;
+    const items: KubeObject[] = [];
+    let next: string | undefined;
+    do {
+      const page = await client.listPage(type, {
+        ...options,
+        limit,
+        continue: next,
+      });
+      items.push(...page.items);
+      if (items.length > max) {
+        throw new ServiceUnavailableError(
+          `Listing ${type.plural} in cluster ${cluster} returned more than ${max} objects; raise mesh.kubernetes.maxListItems or narrow the entity's selector`,
+        );
+      }
+      next = page.continue;
+    } while (next);
+    return items;
+  }
+
+  /** @internal */
+  async ownToken(): Promise<string> {
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
+      targetPluginId: 'kubernetes',
+    });
+    return token;
+  }
+
+  /** @internal */
+  async userHeaders(
+    info: KubernetesClusterInfo | undefined,
+    credentials: BackstageCredentials,
+    sessionOptions: KubernetesSessionOptions,
+  ): Promise<Record<string, string>> {
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'kubernetes',
+    });
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+    };
+    const suffix = info && kubernetesAuthHeaderSuffix(info).toLowerCase();
+    const clusterToken = suffix && sessionOptions.kubernetesAuth?.[suffix];
+    // Only the token of this cluster's provider goes to this cluster.
+    if (clusterToken) {
+      headers[`${KUBERNETES_AUTH_HEADER_PREFIX}${suffix}`] = clusterToken;
+    }
+    return headers;
   }
 }

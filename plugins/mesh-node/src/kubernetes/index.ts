@@ -7,3 +7,4 @@ export * from './readiness';
 export * from './errors';
 export * from './KubernetesClient';
 export * from './KubernetesProxyClient';
+export * from './clusterAuth';

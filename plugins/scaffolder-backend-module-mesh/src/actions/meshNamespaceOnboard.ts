@@ -192,13 +192,32 @@ export function createMeshNamespaceOnboardAction(
         signal: ctx.signal,
         log: message => ctx.logger.info(message),
         authorize: async () => {
-          const [decision] = await options.permissions.authorize(
-            [{ permission: meshNamespaceOnboardPermission }],
-            { credentials },
-          );
+          // Decided for the entity, so a policy may allow its owners only;
+          // without an entity only an unconditional allow lets it through.
+          const entityRef = ctx.input.entityRef;
+          const [decision] = entityRef
+            ? await options.permissions.authorize(
+                [
+                  {
+                    permission: meshNamespaceOnboardPermission,
+                    resourceRef: entityRef,
+                  },
+                ],
+                { credentials },
+              )
+            : await options.permissions.authorizeConditional(
+                [{ permission: meshNamespaceOnboardPermission }],
+                { credentials },
+              );
           if (decision.result !== AuthorizeResult.ALLOW) {
             throw new NotAllowedError(
-              `You may not onboard namespaces to a mesh (permission ${meshNamespaceOnboardPermission.name}); use delivery: manifests to propose the change in a pull request instead`,
+              `You may not onboard namespaces to a mesh${
+                entityRef
+                  ? ` for ${entityRef}`
+                  : ' (without entityRef only an unconditional allow applies)'
+              } (permission ${
+                meshNamespaceOnboardPermission.name
+              }); use delivery: manifests to propose the change in a pull request instead`,
             );
           }
         },

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { meshEntityReadPermission } from '@meshlens/plugin-mesh-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EntityMeshStatus, OverviewEntity } from '@meshlens/plugin-mesh-common';
 import {
@@ -57,10 +57,10 @@ async function documentFor(
 const MESH_WORD = /\bmesh(ed|es)?\b/i;
 
 describe('MeshCollatorFactory', () => {
-  it('is of type mesh and guarded by catalog entity read', () => {
+  it('is of type mesh and guarded by mesh.entity.read, like the route', () => {
     const { factory } = setup({ entities: [], rows: [] });
     expect(factory.type).toBe('mesh');
-    expect(factory.visibilityPermission).toBe(catalogEntityReadPermission);
+    expect(factory.visibilityPermission).toBe(meshEntityReadPermission);
   });
 
   it('describes a fully meshed Linkerd entity', async () => {

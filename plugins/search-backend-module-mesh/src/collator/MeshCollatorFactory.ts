@@ -14,7 +14,6 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DocumentCollatorFactory } from '@backstage/plugin-search-common';
 import {
@@ -23,6 +22,7 @@ import {
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   MESH_SUMMARY_ENTITY_FIELDS,
   OverviewEntity,
+  meshEntityReadPermission,
 } from '@meshlens/plugin-mesh-common';
 import { MeshStatusService } from '@meshlens/plugin-mesh-node';
 import { Readable } from 'node:stream';
@@ -124,7 +124,11 @@ async function mapWithConcurrency<T, R>(
  */
 export class MeshCollatorFactory implements DocumentCollatorFactory {
   readonly type = MESH_DOCUMENT_TYPE;
-  readonly visibilityPermission = catalogEntityReadPermission;
+  /**
+   * The route's own permission, with the entity as resource: a search
+   * shows a document exactly when the entity's mesh status would be shown.
+   */
+  readonly visibilityPermission = meshEntityReadPermission;
 
   private readonly auth: AuthService;
   private readonly catalog: CatalogService;

@@ -315,6 +315,28 @@ export class IstioAdapter implements MeshAdapter {
         name: 'cacerts',
         keys: [{ key: 'status', role: 'issuer' }],
       },
+      // istiod's own gauges (security/pkg/server/ca/monitoring.go).
+      {
+        kind: 'Metric',
+        namespace: ns,
+        name: 'istiod root certificate',
+        query: 'min(citadel_server_root_cert_expiry_timestamp)',
+        keys: [
+          {
+            key: 'citadel_server_root_cert_expiry_timestamp',
+            role: 'trust-anchor',
+          },
+        ],
+      },
+      {
+        kind: 'Metric',
+        namespace: ns,
+        name: 'istiod CA certificate chain',
+        query: 'min(citadel_server_cert_chain_expiry_timestamp)',
+        keys: [
+          { key: 'citadel_server_cert_chain_expiry_timestamp', role: 'issuer' },
+        ],
+      },
     ];
   }
 

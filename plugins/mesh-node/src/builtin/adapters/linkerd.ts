@@ -255,6 +255,14 @@ export class LinkerdAdapter implements MeshAdapter {
         keys: [{ key: 'status', role: 'issuer' }],
       },
       {
+        // linkerd-identity's own gauge (since edge-25.2.1): seconds left.
+        kind: 'Metric',
+        namespace: ns,
+        name: 'linkerd identity issuer',
+        query: 'time() + min(issuer_cert_ttl_seconds)',
+        keys: [{ key: 'issuer_cert_ttl_seconds', role: 'issuer' }],
+      },
+      {
         kind: 'Certificate',
         namespace: ns,
         name: 'linkerd-trust-anchor',
