@@ -70,9 +70,9 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
       permissions: {
         authorize: async requests =>
           requests.map(() => ({ result: 'ALLOW' as any })),
-        authorizeConditional: async () => {
-          throw new Error('not used');
-        },
+        // Without an entityRef the action asks for an unconditional decision.
+        authorizeConditional: async requests =>
+          requests.map(() => ({ result: 'ALLOW' as any })),
       },
       settings: { rolloutTimeoutMs: 20_000, rolloutPollIntervalMs: 100 },
     });
