@@ -12,6 +12,13 @@ step() { log "== $*"; }
 step "type-check"
 tsc
 
+step "API reports (a changed public API needs its report: npm run build:api-reports)"
+# Reads the declarations tsc just wrote to dist-types/.
+backstage-repo-tools api-reports --ci -o ae-undocumented,ae-wrong-input-file-type --validate-release-tags plugins/*
+
+step "changesets"
+changeset status >/dev/null
+
 step "lint"
 backstage-cli repo lint
 
