@@ -12,6 +12,7 @@ export { createMeshAdrCreateAction } from './actions/meshAdrCreate';
 export type {
   KubernetesClientFactory,
   MeshClusterActionOptions,
+  StableTemplateAction,
 } from './actions/options';
 export type { OnboardingSettings } from './config';
 export type {

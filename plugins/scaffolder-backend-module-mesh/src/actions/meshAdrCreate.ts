@@ -1,6 +1,7 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { StableTemplateAction } from './options';
 import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -70,7 +71,7 @@ export function createMeshAdrCreateAction(options?: {
   now?: () => Date;
   /** The meshes to weigh; default the built-in adapters. */
   adapters?: MeshAdapter[];
-}) {
+}): StableTemplateAction {
   const now = options?.now ?? (() => new Date());
   const meshes = onboardingMeshes(options?.adapters);
   const ids = decisionOptions(meshes).map(o => o.id);

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { StableTemplateAction } from './options';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { describeProblems, runPreflightChecks } from '../onboarding/checks';
 import { parseOnboardingRequest } from '../onboarding/validation';
@@ -18,7 +19,7 @@ import {
  */
 export function createMeshCheckAction(
   options: Omit<MeshClusterActionOptions, 'permissions'>,
-) {
+): StableTemplateAction {
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
   const meshes = onboardingMeshes(options.adapters);
   return createTemplateAction({

@@ -1,6 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { StableTemplateAction } from './options';
 import { meshNamespaceOnboardPermission } from '@meshlens/plugin-mesh-common';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { onboardNamespace } from '../onboarding/onboard';
@@ -21,7 +22,7 @@ import {
  */
 export function createMeshNamespaceOnboardAction(
   options: MeshClusterActionOptions,
-) {
+): StableTemplateAction {
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
   const meshes = onboardingMeshes(options.adapters);
   return createTemplateAction({

@@ -1,3 +1,4 @@
+import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   BackstageCredentials,
   PermissionsService,
@@ -57,3 +58,12 @@ export function dataPlaneInputDescription(meshes: OnboardingMeshes): string {
     )
     .join('; ')}); default the first.`;
 }
+
+/**
+ * What the action factories return. Their inputs and outputs are described
+ * by each action's zod schema (and its examples); the type is left open here
+ * because TypeScript prints the inferred unions in varying order, which would
+ * make the API report change from one build to the next.
+ * @public
+ */
+export type StableTemplateAction = TemplateAction<any, any, 'v2'>;
