@@ -35,7 +35,7 @@ export interface MisbehavingUpstream {
   requests: string[];
   /** The Authorization header of each request ('' when none). */
   authorizations: string[];
-  /** Bytes written by `huge-body` answers before the client hung up. */
+  /** The most bytes one `huge-body` answer wrote before its client hung up. */
   bytesSent: number;
   close(): Promise<void>;
 }
@@ -160,9 +160,12 @@ export async function startMisbehavingUpstream(
         res.write(
           '{"status":"success","data":{"resultType":"vector","result":[',
         );
+        // Per answer: a caller sends several queries, each must stop early.
+        let sent = 0;
         const pump = () => {
-          while (state.bytesSent < HUGE_BODY_BYTES && !res.destroyed) {
-            state.bytesSent += chunk.length;
+          while (sent < HUGE_BODY_BYTES && !res.destroyed) {
+            sent += chunk.length;
+            state.bytesSent = Math.max(state.bytesSent, sent);
             if (!res.write(chunk)) {
               res.once('drain', pump);
               return;
