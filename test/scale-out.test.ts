@@ -51,6 +51,9 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
       );
     }
     const config = (port: number) => ({
+      // The platform admin: under the demo's policy only it may write to a
+      // cluster (kubernetes.proxy), which the onboarding task does.
+      auth: { providers: { guest: { userEntityRef: 'user:default/admin' } } },
       backend: {
         baseUrl: `http://127.0.0.1:${port}`,
         listen: { port, host: '127.0.0.1' },
@@ -134,13 +137,8 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     );
 
   it('alternating requests give the same answers; the second replica reads the first one’s cache', async () => {
-    for (const path of [
-      ...['storefront', 'orders', 'shipping'].map(
-        name => `/v1/entities/component/default/${name}`,
-      ),
-      '/v1/overview',
-    ]) {
-      const name = path;
+    for (const name of ['storefront', 'orders', 'shipping']) {
+      const path = `/v1/entities/component/default/${name}`;
       const before1 = upstreamCount();
       const first = await get(replicas[0], path);
       const after1 = upstreamCount();
