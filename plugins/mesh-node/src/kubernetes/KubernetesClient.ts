@@ -1,4 +1,5 @@
 import { kubernetesResponseError, KubernetesTimeoutError } from './errors';
+import { InputError } from '@backstage/errors';
 import { resourcePath } from './resources';
 import { KubeListPage, KubeObject, KubeResourceType } from './types';
 
@@ -88,6 +89,14 @@ export interface KubernetesClusterClient {
     type: KubeResourceType,
     options?: KubernetesListPageOptions,
   ): Promise<KubeListPage>;
+  /**
+   * The resources (plurals) a group version serves, from API discovery
+   * (`/apis/group/version`, `/api/v1`); undefined when it serves none.
+   */
+  servedResources(
+    apiVersion: string,
+    options?: KubernetesCallOptions,
+  ): Promise<string[] | undefined>;
   /** Every object, following `continue` tokens page by page. */
   list(
     type: KubeResourceType,
@@ -156,6 +165,23 @@ interface SendOptions extends KubernetesCallOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The discovery path of a group version: `/api/v1` for the core group,
+ * `/apis/group/version` otherwise. Anything else is refused, so no input
+ * can change the path.
+ */
+function discoveryPath(apiVersion: string): string {
+  if (apiVersion === 'v1') return '/api/v1';
+  if (
+    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/v\d+((alpha|beta)\d+)?$/.test(apiVersion)
+  ) {
+    throw new InputError(
+      `"${apiVersion}" is not an API group version; write group/version, e.g. security.istio.io/v1`,
+    );
+  }
+  return `/apis/${apiVersion}`;
+}
+
 function writeQuery(options: KubernetesWriteOptions | undefined): Query {
   return {
     fieldManager: options?.fieldManager,
@@ -205,6 +231,21 @@ export class KubernetesClient implements KubernetesClusterClient {
       | undefined;
     const next = body?.metadata?.continue;
     return { items: body?.items ?? [], ...(next ? { continue: next } : {}) };
+  }
+
+  async servedResources(
+    apiVersion: string,
+    options?: KubernetesCallOptions,
+  ): Promise<string[] | undefined> {
+    const body = (await this.send('GET', discoveryPath(apiVersion), {
+      ...options,
+      notFoundIsUndefined: true,
+    })) as { resources?: Array<{ name?: unknown }> } | undefined;
+    if (!body) return undefined;
+    // Subresources (`pods/log`) are listed too; only kinds are wanted.
+    return (body.resources ?? [])
+      .map(r => r.name)
+      .filter((n): n is string => typeof n === 'string' && !n.includes('/'));
   }
 
   async list(
