@@ -269,6 +269,15 @@ export interface MeshAdapter {
 }
 
 /**
+ * The mesh's name for people: the adapter's `title`, else its id. The one
+ * place a mesh's title comes from, for the API, search and the ADR.
+ * @public
+ */
+export function meshTitleOf(adapter: Pick<MeshAdapter, 'mesh' | 'title'>) {
+  return adapter.title ?? adapter.mesh;
+}
+
+/**
  * An adapter, or a factory that receives the built-in adapters.
  * @public
  */

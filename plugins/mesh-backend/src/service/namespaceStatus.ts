@@ -67,6 +67,7 @@ export class NamespaceStatuses {
               installed: this.options
                 .adapters()
                 .filter(a => read.controlPlanes[a.mesh]),
+              registered: this.options.adapters(),
               controlPlanes: read.controlPlanes,
             }
           : undefined,

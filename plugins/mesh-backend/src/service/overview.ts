@@ -60,9 +60,15 @@ export function summarizeEntity(
     clusters: [...new Set(statuses.map(s => s.cluster).filter(Boolean))],
     mesh: (main?.mesh ?? 'none') as MeshName,
     dataPlane: main?.dataPlane ?? 'none',
+    ...titleOf(main),
     perCluster: statuses
       .filter(s => s.cluster)
-      .map(s => ({ cluster: s.cluster, mesh: s.mesh, dataPlane: s.dataPlane })),
+      .map(s => ({
+        cluster: s.cluster,
+        mesh: s.mesh,
+        dataPlane: s.dataPlane,
+        ...titleOf(s),
+      })),
     pods: workloads.reduce((n, w) => n + w.pods, 0),
     meshedPods: workloads.reduce((n, w) => n + w.meshedPods, 0),
     mtlsMode: entityMtlsMode(meshed.length > 0, meshedWorkloads),
@@ -81,6 +87,11 @@ export function summarizeEntity(
       s.errors.map(e => ({ ...e, cluster: s.cluster })),
     ),
   };
+}
+
+/** The mesh title of a status, left out (not undefined: rows are JSON) when it has none. */
+function titleOf(status: ClusterMeshStatus | undefined) {
+  return status?.meshTitle ? { meshTitle: status.meshTitle } : {};
 }
 
 function emptyTotals(): OverviewTotals {

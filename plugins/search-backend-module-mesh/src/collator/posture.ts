@@ -11,6 +11,8 @@ import {
 /** A set of the entity's clusters that run the same mesh. */
 export interface MeshMembership {
   mesh: Exclude<MeshName, 'none'>;
+  /** The mesh's title from its adapter, or its id when the status had none. */
+  title: string;
   dataPlane: DataPlane;
   clusters: string[];
 }
@@ -58,16 +60,26 @@ export function isMeshUnknown(posture: EntityPosture): boolean {
 
 /** Groups the clusters an entity runs in by the mesh and data plane there. */
 function membershipsOf(
-  clusters: Array<{ cluster: string; mesh: MeshName; dataPlane: DataPlane }>,
+  clusters: Array<{
+    cluster: string;
+    mesh: MeshName;
+    dataPlane: DataPlane;
+    meshTitle?: string;
+  }>,
 ): MeshMembership[] {
   const memberships: MeshMembership[] = [];
-  for (const { cluster, mesh, dataPlane } of clusters) {
+  for (const { cluster, mesh, dataPlane, meshTitle } of clusters) {
     if (mesh === 'none') continue;
     const same = memberships.find(
       m => m.mesh === mesh && m.dataPlane === dataPlane,
     );
     if (!same) {
-      memberships.push({ mesh, dataPlane, clusters: [cluster] });
+      memberships.push({
+        mesh,
+        title: meshTitle ?? mesh,
+        dataPlane,
+        clusters: [cluster],
+      });
     } else if (!same.clusters.includes(cluster)) {
       same.clusters.push(cluster);
     }
@@ -85,6 +97,7 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
             cluster,
             mesh: entity.mesh,
             dataPlane: entity.dataPlane,
+            meshTitle: entity.meshTitle,
           })),
         ),
     pods: entity.pods,
