@@ -3,7 +3,7 @@ import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import { CertificateReader } from '../clients/CertificateReader';
 import { MeshConfig } from '../config';
 import { assembleClusterStatus, entityWorkloads } from './assemble';
-import { ClusterRead } from './ClusterReads';
+import { ClusterRead } from './clusterReadResult';
 import { LocatedTarget } from './entityTargets';
 import { WorkloadIndex } from './workloadIndex';
 
