@@ -1,5 +1,9 @@
-import { OverviewEntity } from '@meshlens/plugin-mesh-common';
-import { postureFromOverview } from './posture';
+import {
+  ClusterMeshStatus,
+  OverviewEntity,
+  WorkloadStatus,
+} from '@meshlens/plugin-mesh-common';
+import { postureFromEntityStatus, postureFromOverview } from './posture';
 
 const shipping: OverviewEntity = {
   entityRef: 'component:default/shipping',
@@ -95,6 +99,80 @@ describe('mesh titles', () => {
     ).toEqual([
       ['meshy', 'Meshy'],
       ['kuma', 'kuma'],
+    ]);
+  });
+});
+
+describe('postureFromEntityStatus', () => {
+  const workload = (
+    name: string,
+    mode: 'permissive' | 'unknown',
+  ): WorkloadStatus => ({
+    kind: 'Deployment',
+    name,
+    pods: 1,
+    meshedPods: 1,
+    proxyVersions: [],
+    versionSkew: false,
+    mtls: { mode, encryptedShare: null },
+    metrics: null,
+    edges: [],
+  });
+  const certificate = (
+    role: 'workload' | 'issuer',
+    daysLeft: number,
+    status: 'ok' | 'warning',
+  ) => ({
+    role,
+    subject: `${role} certificate`,
+    issuer: 'root',
+    serialNumber: '',
+    notBefore: '',
+    notAfter: '',
+    daysLeft,
+    status,
+    source: 'test',
+  });
+  const homelab: ClusterMeshStatus = {
+    cluster: 'homelab',
+    namespace: 'shop',
+    mesh: 'linkerd',
+    dataPlane: 'sidecar',
+    meshTitle: 'Linkerd',
+    controlPlane: null,
+    injection: { namespace: 'enabled', marker: null },
+    workloads: [workload('cart', 'permissive'), workload('cron', 'unknown')],
+    certificates: [
+      certificate('workload', 0, 'ok'),
+      certificate('issuer', 12, 'warning'),
+    ],
+    policies: [],
+    checks: [],
+    errors: [],
+  };
+
+  it('folds by the rules of the overview, so both documents read the same', () => {
+    const posture = postureFromEntityStatus({
+      entityRef: 'component:default/shop',
+      window: '5m',
+      generatedAt: new Date(0).toISOString(),
+      clusters: [homelab],
+    });
+    // The overview's weakest mode, and its soonest certificate worth
+    // attention: a workload certificate that renews itself is not.
+    expect(posture.mtlsMode).toBe('unknown');
+    expect(posture.soonestCertificate).toEqual({
+      daysLeft: 12,
+      status: 'warning',
+      subject: 'issuer certificate',
+    });
+    expect(posture.memberships).toEqual([
+      {
+        mesh: 'linkerd',
+        title: 'Linkerd',
+        dataPlane: 'sidecar',
+        clusters: ['homelab'],
+      },
     ]);
   });
 });
