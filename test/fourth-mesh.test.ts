@@ -1,10 +1,11 @@
 /*
- * "A fourth mesh is one adapter": Meshy (test/support/meshyAdapter.ts), a
- * mesh no Meshlens package knows, is registered only through the two
- * extension points, in one backend with the mesh plugin, the scaffolder
- * module and the search collator module. It then shows up in the entity API,
- * the overview, the certificates-free "no mesh" hint, the search documents
- * and the ADR, and mesh:namespace:onboard enrols a namespace into it.
+ * "A fourth mesh is one adapter": Meshy (the scaffolder module's
+ * __testUtils__/meshyAdapter.ts), a mesh no Meshlens package knows, is
+ * registered only through the two extension points, in one backend with the
+ * mesh plugin, the scaffolder module and the search collator module. It then
+ * shows up in the entity API (with its own enrolment hint), the overview,
+ * the search documents and the ADR, and mesh:namespace:onboard enrols a
+ * namespace into it.
  *
  * Kubernetes is the in-process fake API server of the scaffolder module's
  * tests (reads, server-side apply, merge patches, dryRun), behind msw;
@@ -48,41 +49,45 @@ import searchModuleMeshCollator, {
 } from '../plugins/search-backend-module-mesh/src';
 import { FakeKubernetes } from '../plugins/scaffolder-backend-module-mesh/src/__testUtils__/fakeKubernetes';
 import {
+  deployment,
+  namespace,
+  pod,
+} from '../plugins/scaffolder-backend-module-mesh/src/__testUtils__/fixtures';
+import {
   MESHY_ENROL_LABEL,
   MESHY_POLICY,
   MESHY_PROXY,
   MeshyAdapter,
-} from './support/meshyAdapter';
+} from '../plugins/scaffolder-backend-module-mesh/src/__testUtils__/meshyAdapter';
 
 const KUBERNETES = 'http://kubernetes.test/api/kubernetes';
 const PROMETHEUS = 'http://prometheus.test';
 const CLUSTER = 'lab';
 
-// The only lines Meshy needs: one module per extension point.
-const meshyForTheMeshPlugin = createBackendModule({
-  pluginId: 'mesh',
-  moduleId: 'meshy',
-  register(reg) {
-    reg.registerInit({
-      deps: { adapters: meshAdaptersExtensionPoint },
-      async init({ adapters }) {
-        adapters.addAdapters(new MeshyAdapter());
-      },
-    });
-  },
-});
-const meshyForTheScaffolder = createBackendModule({
-  pluginId: 'scaffolder',
-  moduleId: 'meshy',
-  register(reg) {
-    reg.registerInit({
-      deps: { adapters: meshOnboardingAdaptersExtensionPoint },
-      async init({ adapters }) {
-        adapters.addAdapters(new MeshyAdapter());
-      },
-    });
-  },
-});
+// The only lines Meshy needs: a module per extension point, each adding it.
+const meshyModule = (
+  pluginId: string,
+  extensionPoint:
+    | typeof meshAdaptersExtensionPoint
+    | typeof meshOnboardingAdaptersExtensionPoint,
+) =>
+  createBackendModule({
+    pluginId,
+    moduleId: 'meshy',
+    register(reg) {
+      reg.registerInit({
+        deps: { adapters: extensionPoint },
+        async init({ adapters }) {
+          adapters.addAdapters(new MeshyAdapter());
+        },
+      });
+    },
+  });
+const meshyForTheMeshPlugin = meshyModule('mesh', meshAdaptersExtensionPoint);
+const meshyForTheScaffolder = meshyModule(
+  'scaffolder',
+  meshOnboardingAdaptersExtensionPoint,
+);
 
 const cart: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -94,41 +99,19 @@ const cart: Entity = {
   spec: { type: 'service', lifecycle: 'production', owner: 'shop-team' },
 };
 
-function deployment(
-  ns: string,
-  name: string,
-  labels: Record<string, string>,
-): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name, ...labels } } },
-    },
-    status: { replicas: 1, readyReplicas: 1, updatedReplicas: 1 },
-  };
+/** A Deployment with labels of its own (not only its pods'). */
+function labelled(object: KubeObject, labels: Record<string, string>) {
+  object.metadata.labels = { ...object.metadata.labels, ...labels };
+  return object;
 }
 
 function cartPod(name: string, meshed: boolean): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'shop',
-      labels: { app: 'cart', 'backstage.io/kubernetes-id': 'cart' },
-    },
-    spec: {
-      containers: [
-        { name: 'app', image: 'cart:1' },
-        ...(meshed ? [{ name: MESHY_PROXY, image: 'meshy/proxy:0.4.2' }] : []),
-      ],
-    },
-    status: { phase: 'Running' },
-  };
+  const p = pod('shop', name, 'cart', {
+    labels: { 'backstage.io/kubernetes-id': 'cart' },
+  });
+  if (meshed)
+    p.spec.containers.push({ name: MESHY_PROXY, image: 'meshy/proxy:0.4.2' });
+  return p;
 }
 
 /**
@@ -197,24 +180,15 @@ describe('a fourth mesh, registered only through the extension points', () => {
     workspace = mkdtempSync(join(tmpdir(), 'meshlens-meshy-'));
     fake.add(
       CLUSTER,
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'meshy-system' },
-      },
-      deployment('meshy-system', 'meshy-control', {
+      namespace('meshy-system'),
+      labelled(deployment('meshy-system', 'meshy-control'), {
         'app.kubernetes.io/part-of': 'meshy',
         'app.kubernetes.io/version': '0.4.2',
       }),
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: 'shop',
-          labels: { 'kubernetes.io/metadata.name': 'shop' },
-        },
-      },
-      deployment('shop', 'cart', { 'backstage.io/kubernetes-id': 'cart' }),
+      namespace('shop'),
+      labelled(deployment('shop', 'cart'), {
+        'backstage.io/kubernetes-id': 'cart',
+      }),
       cartPod('cart-1', false),
     );
     // Plays the Deployment controller and Meshy's injector on a restart.
@@ -494,7 +468,7 @@ describe('a fourth mesh, registered only through the extension points', () => {
     );
     assert.match(
       adr,
-      /^- \*\*meshy-handbook\*\*: The Meshy handbook\. test\/support\/meshyAdapter\.ts\.$/m,
+      /^- \*\*meshy-handbook\*\*: The Meshy handbook\. scaffolder-backend-module-mesh __testUtils__\/meshyAdapter\.ts\.$/m,
     );
   });
 });

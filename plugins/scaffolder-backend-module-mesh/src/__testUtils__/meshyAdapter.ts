@@ -2,8 +2,9 @@
  * A made-up fourth mesh, "Meshy", written only against the public API of
  * @meshlens/plugin-mesh-node, as the author of a real fourth mesh would.
  * Its knowledge (CRD, enrolment label, proxy container, metric) lives here
- * and nowhere else: test/fourth-mesh.test.ts registers it through the
- * extension points and looks for it in every answer Meshlens gives.
+ * and nowhere else: module.fourthMesh.test.ts and the repository's
+ * test/fourth-mesh.test.ts register it through the extension points and
+ * look for it in every answer Meshlens gives.
  */
 import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
 import {
@@ -27,7 +28,7 @@ import {
   promqlBy,
   promqlMatcher,
   promqlSelector,
-} from '../../plugins/mesh-node/src';
+} from '@meshlens/plugin-mesh-node';
 
 /** Meshy's policy CRD: the resource catalogue knows nothing of it. */
 export const MESHY_POLICY: KubeResourceType = {
@@ -84,7 +85,8 @@ const onboarding: MeshOnboarding = {
         sources: {
           'meshy-handbook': {
             title: 'The Meshy handbook',
-            reference: 'test/support/meshyAdapter.ts',
+            reference:
+              'scaffolder-backend-module-mesh __testUtils__/meshyAdapter.ts',
           },
         },
         consequences: ['Good, because Meshy exists only in tests.'],
