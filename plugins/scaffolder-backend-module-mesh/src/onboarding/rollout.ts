@@ -106,6 +106,7 @@ export async function planRestarts(options: {
         namespace,
         restartedAt: options.now().toISOString(),
         previous: restartedAtOf(workload),
+        hadAnnotations: template.annotations !== undefined,
         resourceVersion: workload.metadata.resourceVersion ?? '',
         change: {
           action: 'restart',

@@ -12,6 +12,7 @@ import {
   MetadataKeys,
   PlannedWrite,
   RESTARTED_AT,
+  RestartWrite,
   restartedAtOf,
 } from './writes';
 
@@ -26,10 +27,31 @@ const metadataPatch = (keys: MetadataKeys, resourceVersion: string) => ({
   },
 });
 
-const restartPatch = (value: string | null, resourceVersion: string) => ({
+const restartPatch = (
+  value: string | null,
+  resourceVersion: string,
+  dropAnnotations = false,
+) => ({
   metadata: { resourceVersion },
-  spec: { template: { metadata: { annotations: { [RESTARTED_AT]: value } } } },
+  spec: {
+    template: {
+      metadata: {
+        annotations: dropAnnotations ? null : { [RESTARTED_AT]: value },
+      },
+    },
+  },
 });
+
+/** Whether undoing `write` empties the template's annotations it created. */
+function leavesNoAnnotations(write: RestartWrite, current: KubeObject) {
+  const keys = Object.keys(current.spec?.template?.metadata?.annotations ?? {});
+  return (
+    write.previous === null &&
+    !write.hadAnnotations &&
+    keys.length === 1 &&
+    keys[0] === RESTARTED_AT
+  );
+}
 
 /**
  * Sends one write, for real or as `dryRun=All`. Every update carries the
@@ -201,7 +223,11 @@ export async function undoWrite(
           write.type,
           write.name,
           write.namespace,
-          restartPatch(write.previous, resourceVersion),
+          restartPatch(
+            write.previous,
+            resourceVersion,
+            leavesNoAnnotations(write, current!),
+          ),
           writing,
         );
       }

@@ -35,6 +35,8 @@ export interface RestartWrite extends WriteBase {
   op: 'restart';
   restartedAt: string;
   previous: string | null;
+  /** Whether the pod template had annotations at all, so an undo leaves no empty map. */
+  hadAnnotations: boolean;
   resourceVersion: string;
 }
 
