@@ -3,9 +3,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { MeshCheck } from '@meshlens/plugin-mesh-common';
 import {
   KUBE_RESOURCES,
-  KubeObject,
   KubernetesClusterClient,
-  MeshControlPlaneState,
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
 import { desiredState } from './changeSet';
@@ -13,12 +11,11 @@ import { OnboardingMesh, OnboardingMeshes } from './meshes';
 import { describeProblems, runPreflightChecks } from './checks';
 import { writeManifests } from './manifests';
 import { acquireNamespaceLock, LEASE_NAME } from './lease';
-import { planChanges } from './plan';
+import { Plan, readPlan } from './plan';
 import { describeRefusals, PreviewResult, previewWrites } from './preview';
-import { planRestarts, RolloutReport, waitForMeshedPods } from './rollout';
+import { RolloutReport, waitForMeshedPods } from './rollout';
 import { applyPlan, Checkpoint, JsonValue } from './transaction';
-import { ChangeRecord, DesiredState, OnboardingRequest } from './types';
-import { PlannedWrite, planHash } from './writes';
+import { ChangeRecord, OnboardingRequest } from './types';
 
 /** How onboarding delivers the change. */
 export type Delivery = 'apply' | 'manifests';
@@ -48,48 +45,6 @@ async function servicePorts(
     }
   }
   return [...ports];
-}
-
-/** The plan of a run: the writes, in order, and their hash. */
-interface Plan {
-  writes: PlannedWrite[];
-  unchanged: string[];
-  hash: string;
-}
-
-async function readPlan(options: {
-  api: KubernetesClusterClient;
-  mesh: OnboardingMesh;
-  request: OnboardingRequest;
-  desired: DesiredState;
-  liveNamespace: KubeObject;
-  controlPlane: MeshControlPlaneState;
-  restartWorkloads: boolean;
-  now: () => Date;
-  signal?: AbortSignal;
-}): Promise<Plan> {
-  const { api, request, desired, signal } = options;
-  const plan = await planChanges({
-    api,
-    request,
-    desired,
-    liveNamespace: options.liveNamespace,
-    signal,
-  });
-  const restarts =
-    options.restartWorkloads && desired.restartNeeded
-      ? await planRestarts({
-          api,
-          cluster: request.cluster,
-          namespace: request.namespace,
-          mesh: options.mesh,
-          controlPlane: options.controlPlane,
-          now: options.now,
-          signal,
-        })
-      : [];
-  const writes = [...plan.writes, ...restarts];
-  return { writes, unchanged: plan.unchanged, hash: planHash(writes) };
 }
 
 const listChanges = (changes: ChangeRecord[]) =>

@@ -3,10 +3,13 @@ import {
   KubeObject,
   KubeResourceType,
   KubernetesClusterClient,
+  MeshControlPlaneState,
   resourceTypeOf,
 } from '@meshlens/plugin-mesh-node';
+import { OnboardingMesh } from './meshes';
+import { planRestarts } from './rollout';
 import { DesiredState, OnboardingRequest } from './types';
-import { NamespaceWrite, ObjectWrite, PlannedWrite } from './writes';
+import { NamespaceWrite, ObjectWrite, PlannedWrite, planHash } from './writes';
 
 /** True when every field of `wanted` has the same value in `actual`. */
 export function isSubset(wanted: unknown, actual: unknown): boolean {
@@ -156,4 +159,47 @@ export async function planChanges(options: {
     unchanged.push(`Namespace ${request.namespace} enrolment marker`);
   }
   return { writes, unchanged };
+}
+
+/** The plan of a run: the writes, in order, and their hash. */
+export interface Plan {
+  writes: PlannedWrite[];
+  unchanged: string[];
+  hash: string;
+}
+
+/** Reads the cluster and plans the writes: objects, the marker, then restarts. */
+export async function readPlan(options: {
+  api: KubernetesClusterClient;
+  mesh: OnboardingMesh;
+  request: OnboardingRequest;
+  desired: DesiredState;
+  liveNamespace: KubeObject;
+  controlPlane: MeshControlPlaneState;
+  restartWorkloads: boolean;
+  now: () => Date;
+  signal?: AbortSignal;
+}): Promise<Plan> {
+  const { api, request, desired, signal } = options;
+  const plan = await planChanges({
+    api,
+    request,
+    desired,
+    liveNamespace: options.liveNamespace,
+    signal,
+  });
+  const restarts =
+    options.restartWorkloads && desired.restartNeeded
+      ? await planRestarts({
+          api,
+          cluster: request.cluster,
+          namespace: request.namespace,
+          mesh: options.mesh,
+          controlPlane: options.controlPlane,
+          now: options.now,
+          signal,
+        })
+      : [];
+  const writes = [...plan.writes, ...restarts];
+  return { writes, unchanged: plan.unchanged, hash: planHash(writes) };
 }

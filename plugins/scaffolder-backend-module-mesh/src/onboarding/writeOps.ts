@@ -105,13 +105,15 @@ export function carriesWrite(
   if (!current) return false;
   switch (write.op) {
     case 'object':
-      // An object that was not there is ours once it exists: the namespace
-      // lock keeps other runs out.
-      return write.live
-        ? current.metadata.resourceVersion !==
-            write.live.metadata.resourceVersion &&
-            isSubset(write.desired.spec, current.spec)
-        : current.metadata.uid !== undefined;
+      // An object that was not there is ours once it exists with our spec:
+      // the namespace lock keeps other runs out. Status writes of a
+      // controller do not count as a change.
+      return (
+        (!write.live ||
+          current.metadata.resourceVersion !==
+            write.live.metadata.resourceVersion) &&
+        isSubset(write.desired.spec, current.spec)
+      );
     case 'namespace':
       return hasKeys(current, write.next);
     default:
