@@ -16,20 +16,14 @@ import {
   FaultRequest,
   startDemoCluster,
 } from '../packages/demo-cluster/src';
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMeshNamespaceOnboardAction } from '../plugins/scaffolder-backend-module-mesh/src';
 import { KUBE_RESOURCES, KubernetesClient } from '../plugins/mesh-node/src';
 
 type Outputs = Record<string, any>;
 
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
+const silentLogger = mockServices.rootLogger({ level: 'none' });
 
 const credentials = {
   $$type: '@backstage/BackstageCredentials',
@@ -102,12 +96,7 @@ function harness(demo: () => DemoCluster, workspace: () => string) {
   ): Promise<Outputs> {
     const action = createMeshNamespaceOnboardAction({
       kubernetes: () => api(),
-      permissions: {
-        authorize: async requests =>
-          requests.map(() => ({ result: 'ALLOW' as any })),
-        authorizeConditional: async requests =>
-          requests.map(() => ({ result: 'ALLOW' as any })),
-      },
+      permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
       settings: { rolloutTimeoutMs: 15_000, rolloutPollIntervalMs: 100 },
     });
     const outputs: Outputs = {};
@@ -186,24 +175,30 @@ function harness(demo: () => DemoCluster, workspace: () => string) {
   return { api, onboard, dump, podContainers };
 }
 
-describe('mesh:namespace:onboard: a fault at every write leaves the cluster as it was', () => {
+/** A demo cluster with fault injection for the tests of one describe block. */
+function useDemo(extra: Parameters<typeof startDemoCluster>[0] = {}) {
   let demo: DemoCluster;
   let workspace: string;
   const faults = new FaultPlan();
-  const h = harness(
-    () => demo,
-    () => workspace,
-  );
-
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'meshlens-onboard-tx-'));
-    demo = await startDemo(faults);
+    demo = await startDemo(faults, extra);
   });
-
   after(async () => {
     await demo?.stop();
     rmSync(workspace, { recursive: true, force: true });
   });
+  return {
+    faults,
+    h: harness(
+      () => demo,
+      () => workspace,
+    ),
+  };
+}
+
+describe('mesh:namespace:onboard: a fault at every write leaves the cluster as it was', () => {
+  const { faults, h } = useDemo();
 
   it('previews every write with the API server and outputs a plan hash', async () => {
     const out = await h.onboard(INPUT, { isDryRun: true });
@@ -281,25 +276,9 @@ describe('mesh:namespace:onboard: a fault at every write leaves the cluster as i
 });
 
 describe('mesh:namespace:onboard: concurrency and cancellation', () => {
-  let demo: DemoCluster;
-  let workspace: string;
-  const faults = new FaultPlan();
-  const h = harness(
-    () => demo,
-    () => workspace,
-  );
-
-  before(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'meshlens-onboard-tx-'));
-    // New pods of jobs take a while, so the first run holds its Lease.
-    demo = await startDemo(faults, {
-      slowRollout: { readyDelayMs: 1_500, namespaces: [NAMESPACE] },
-    });
-  });
-
-  after(async () => {
-    await demo?.stop();
-    rmSync(workspace, { recursive: true, force: true });
+  // New pods of jobs take a while, so the first run holds its Lease.
+  const { faults, h } = useDemo({
+    slowRollout: { readyDelayMs: 1_500, namespaces: [NAMESPACE] },
   });
 
   it('rolls back what a cancelled run wrote, the write in flight included', async () => {
@@ -340,28 +319,12 @@ describe('mesh:namespace:onboard: concurrency and cancellation', () => {
 });
 
 describe('mesh:namespace:onboard: what the API server refuses', () => {
-  let demo: DemoCluster;
-  let workspace: string;
-  const faults = new FaultPlan();
-  const h = harness(
-    () => demo,
-    () => workspace,
-  );
-
-  before(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'meshlens-onboard-tx-'));
-    demo = await startDemo(faults, {
-      crds: {
-        cloud: CLUSTERS.cloud.crds.filter(
-          c => c !== 'security.istio.io/v1/authorizationpolicies',
-        ),
-      },
-    });
-  });
-
-  after(async () => {
-    await demo?.stop();
-    rmSync(workspace, { recursive: true, force: true });
+  const { h } = useDemo({
+    crds: {
+      cloud: CLUSTERS.cloud.crds.filter(
+        c => c !== 'security.istio.io/v1/authorizationpolicies',
+      ),
+    },
   });
 
   it('names the kind a missing CRD leaves unserved, in the dry run and before any write', async () => {

@@ -16,6 +16,19 @@ import {
 } from './options';
 
 /**
+ * The fields of one change (a ChangeRecord), in `changes` and `preview`;
+ * `zod` is the schema's own `z`, which this package does not import.
+ */
+const changeFields = (zod: any) => ({
+  action: zod.enum(['patch', 'apply', 'restart']),
+  apiVersion: zod.string(),
+  kind: zod.string(),
+  name: zod.string(),
+  namespace: zod.string().optional(),
+  description: zod.string(),
+});
+
+/**
  * `mesh:namespace:onboard`: puts a namespace into a mesh with its real
  * enrolment marker and security objects, after pre-flight checks; applies
  * all-or-nothing, or writes manifests for a pull request.
@@ -137,17 +150,9 @@ export function createMeshNamespaceOnboardAction(
       },
       output: {
         changes: z =>
-          z.array(
-            z.object({
-              action: z.enum(['patch', 'apply', 'restart']),
-              apiVersion: z.string(),
-              kind: z.string(),
-              name: z.string(),
-              namespace: z.string().optional(),
-              description: z.string(),
-            }),
-            { description: 'What was changed, or would be.' },
-          ),
+          z.array(z.object(changeFields(z)), {
+            description: 'What was changed, or would be.',
+          }),
         manifests: z =>
           z.array(z.string(), {
             description: 'Written manifest paths, relative to the workspace.',
@@ -174,12 +179,7 @@ export function createMeshNamespaceOnboardAction(
         preview: z =>
           z.array(
             z.object({
-              action: z.enum(['patch', 'apply', 'restart']),
-              apiVersion: z.string(),
-              kind: z.string(),
-              name: z.string(),
-              namespace: z.string().optional(),
-              description: z.string(),
+              ...changeFields(z),
               result: z.enum([
                 'ok',
                 'forbidden',

@@ -1,25 +1,15 @@
-import {
-  mockCredentials,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
-import { setupServer } from 'msw/node';
 import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
 import { namespace } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster } from '../__testUtils__/setup';
+import { useFakeCluster } from '../__testUtils__/setup';
 import { acquireNamespaceLock, LEASE_NAME } from './lease';
 
 const LEASE = `/apis/coordination.k8s.io/v1/namespaces/shop/leases/${LEASE_NAME}`;
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 describe('acquireNamespaceLock', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const cluster = useFakeCluster();
   let fake: FakeKubernetes;
-  const api = () =>
-    actionOptions().kubernetes({
-      cluster: 'homelab',
-      credentials: mockCredentials.user(),
-    });
+  const api = cluster.api;
   const lock = (holder: string, now = NOW) =>
     acquireNamespaceLock({
       api: api(),
@@ -30,7 +20,7 @@ describe('acquireNamespaceLock', () => {
     });
 
   beforeEach(() => {
-    fake = fakeCluster(server);
+    fake = cluster.fake;
     fake.add('homelab', namespace('shop'));
   });
 

@@ -170,17 +170,16 @@ export async function onboardNamespace(options: {
     };
   }
 
-  if (first.writes.length === 0) {
-    return {
-      ...base,
-      changes: [],
-      preview: [],
-      planHash: '',
-      summary: `Nothing to change: ${target} is already onboarded to ${
-        request.mesh
-      } as requested (${first.unchanged.join(', ')}).${notes}`,
-    };
-  }
+  const nothingToChange = (unchanged: string[]): OnboardingResult => ({
+    ...base,
+    changes: [],
+    preview: [],
+    planHash: '',
+    summary: `Nothing to change: ${target} is already onboarded to ${
+      request.mesh
+    } as requested (${unchanged.join(', ')}).${notes}`,
+  });
+  if (first.writes.length === 0) return nothingToChange(first.unchanged);
 
   if (options.dryRun) {
     const preview = await previewWrites(api, first.writes, calls);
@@ -245,15 +244,7 @@ export async function onboardNamespace(options: {
     })) as unknown as Plan & { preview: PreviewResult[] };
     plan = checked;
     preview = checked.preview;
-    if (plan.writes.length === 0) {
-      return {
-        ...base,
-        changes: [],
-        preview: [],
-        planHash: '',
-        summary: `Nothing to change: ${target} is already onboarded to ${request.mesh} as requested.${notes}`,
-      };
-    }
+    if (plan.writes.length === 0) return nothingToChange(plan.unchanged);
     const waits = options.restartWorkloads && mesh.dataPlane.waitForPods;
     await applyPlan({
       api,

@@ -1,11 +1,6 @@
-import {
-  mockCredentials,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
-import { setupServer } from 'msw/node';
 import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
 import { deployment, namespace } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster } from '../__testUtils__/setup';
+import { useFakeCluster } from '../__testUtils__/setup';
 import { rolloutFailures } from './rollout';
 
 const FORBIDDEN =
@@ -42,21 +37,17 @@ function replicaSet(
 }
 
 describe('rolloutFailures', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const cluster = useFakeCluster();
   let fake: FakeKubernetes;
   const check = () =>
     rolloutFailures({
-      api: actionOptions().kubernetes({
-        cluster: 'homelab',
-        credentials: mockCredentials.user(),
-      }),
+      api: cluster.api(),
       namespace: 'shop',
       workloads: [{ kind: 'Deployment', name: 'web' }],
     });
 
   beforeEach(() => {
-    fake = fakeCluster(server);
+    fake = cluster.fake;
     fake.add('homelab', namespace('shop'), deployment('shop', 'web'));
   });
 

@@ -1,19 +1,10 @@
-import {
-  mockCredentials,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
 import { KUBE_RESOURCES, KubeObject } from '@meshlens/plugin-mesh-node';
-import { setupServer } from 'msw/node';
 import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
 import { deployment, namespace } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster } from '../__testUtils__/setup';
+import { useFakeCluster } from '../__testUtils__/setup';
 import { applyPlan, Checkpoint, OnboardingStepError } from './transaction';
-import {
-  NamespaceWrite,
-  ObjectWrite,
-  PlannedWrite,
-  RestartWrite,
-} from './writes';
+import { restartWrite } from '../__testUtils__/writes';
+import { NamespaceWrite, ObjectWrite, PlannedWrite } from './writes';
 
 const NS = '/api/v1/namespaces/shop';
 const NP =
@@ -44,14 +35,9 @@ function checkpoints(dieAt?: string) {
 }
 
 describe('applyPlan', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const cluster = useFakeCluster();
   let fake: FakeKubernetes;
-  const api = () =>
-    actionOptions().kubernetes({
-      cluster: 'homelab',
-      credentials: mockCredentials.user(),
-    });
+  const api = cluster.api;
 
   const policy: KubeObject = {
     apiVersion: 'networking.k8s.io/v1',
@@ -93,24 +79,9 @@ describe('applyPlan', () => {
         description: 'Namespace shop: label istio-injection=enabled',
       },
     };
-    const restart: RestartWrite = {
-      op: 'restart',
-      type: KUBE_RESOURCES.deployment,
-      name: 'web',
-      namespace: 'shop',
-      restartedAt: '2026-12-01T12:00:00.000Z',
-      previous: null,
-      hadAnnotations: false,
+    const restart = restartWrite({
       resourceVersion: web.metadata.resourceVersion,
-      change: {
-        action: 'restart',
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: 'web',
-        namespace: 'shop',
-        description: 'Restart Deployment shop/web',
-      },
-    };
+    });
     return [create, marker, restart];
   }
 
@@ -132,7 +103,7 @@ describe('applyPlan', () => {
     fake.mutations().map(r => `${r.method} ${r.path.split('?')[0]}`);
 
   beforeEach(() => {
-    fake = fakeCluster(server);
+    fake = cluster.fake;
     fake.add('homelab', namespace('shop'), deployment('shop', 'web'));
   });
 
@@ -218,10 +189,10 @@ describe('applyPlan', () => {
   it('removes the marker before undoing restarts, and lists what it cannot undo with the commands', async () => {
     const writes = plan();
     let seen = 0;
-    fake.onWrite = (cluster, path, object) => {
+    fake.onWrite = (name, path, object) => {
       // Somebody edits the policy right after onboarding created it.
       if (++seen === 1 && object) {
-        fake.put(cluster, path, {
+        fake.put(name, path, {
           ...object,
           spec: { ...object.spec, policyTypes: ['Egress'] },
         });

@@ -1,9 +1,6 @@
 import {
   ConflictError,
   CustomErrorBase,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
   ResponseError,
 } from '@backstage/errors';
 import {
@@ -75,16 +72,17 @@ async function probe<T extends JsonValue>(
   }
 }
 
+/** The errors the Kubernetes layer makes of 400, 403, 404, 409 and 422. */
+const REFUSALS = new Set([
+  'InputError',
+  'NotAllowedError',
+  'NotFoundError',
+  'ConflictError',
+]);
+
 /** A 4xx answer: the server refused, so nothing was written. */
 function wasRefused(error: unknown): boolean {
-  if (
-    error instanceof InputError ||
-    error instanceof NotAllowedError ||
-    error instanceof ConflictError ||
-    error instanceof NotFoundError
-  ) {
-    return true;
-  }
+  if (error instanceof Error && REFUSALS.has(error.name)) return true;
   if (error instanceof ResponseError) {
     const code = error.response.status;
     return code >= 400 && code < 500;
