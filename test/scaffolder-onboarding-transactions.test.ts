@@ -5,7 +5,7 @@
  * Pod Security. After every failure the cluster must be as it was.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -81,11 +81,15 @@ async function startDemo(
   });
 }
 
-function harness(demo: () => DemoCluster, workspace: () => string) {
+function harness(
+  demo: () => DemoCluster,
+  workspace: () => string,
+  token = 'demo-cloud-token',
+) {
   const api = () =>
     new KubernetesClient({
       baseUrl: demo().apiUrls.cloud,
-      headers: async () => ({ Authorization: 'Bearer demo-cloud-token' }),
+      headers: async () => ({ Authorization: `Bearer ${token}` }),
       // Short, so a stalled request ends the test's run quickly.
       timeoutMs: 2_000,
     });
@@ -176,7 +180,10 @@ function harness(demo: () => DemoCluster, workspace: () => string) {
 }
 
 /** A demo cluster with fault injection for the tests of one describe block. */
-function useDemo(extra: Parameters<typeof startDemoCluster>[0] = {}) {
+function useDemo(
+  extra: Parameters<typeof startDemoCluster>[0] = {},
+  token?: string,
+) {
   let demo: DemoCluster;
   let workspace: string;
   const faults = new FaultPlan();
@@ -193,6 +200,7 @@ function useDemo(extra: Parameters<typeof startDemoCluster>[0] = {}) {
     h: harness(
       () => demo,
       () => workspace,
+      token,
     ),
   };
 }
@@ -383,5 +391,63 @@ describe('mesh:namespace:onboard: what the API server refuses', () => {
     });
     assert.deepEqual(h.dump(), before);
     assert.deepEqual(await h.podContainers(), containersBefore);
+  });
+});
+
+describe('mesh:namespace:onboard: what RBAC forbids', () => {
+  const rbacDir = mkdtempSync(join(tmpdir(), 'meshlens-onboard-rbac-'));
+  const manifestFile = join(rbacDir, 'rbac.yaml');
+  // Reads everything and writes what onboarding writes, except NetworkPolicies.
+  writeFileSync(
+    manifestFile,
+    `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: onboarder }
+rules:
+  - apiGroups: ['*']
+    resources: ['*']
+    verbs: [get, list]
+  - apiGroups: ['', apps, security.istio.io, coordination.k8s.io]
+    resources: [namespaces, deployments, peerauthentications, authorizationpolicies, leases]
+    verbs: [create, update, patch, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: onboarder }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: onboarder }
+subjects:
+  - { kind: ServiceAccount, name: onboarder, namespace: meshlens }
+`,
+  );
+  const { h } = useDemo(
+    {
+      rbac: {
+        manifestFile,
+        users: {
+          'onboarder-token': 'system:serviceaccount:meshlens:onboarder',
+        },
+      },
+    },
+    'onboarder-token',
+  );
+  after(() => rmSync(rbacDir, { recursive: true, force: true }));
+
+  it('shows the forbidden write in the dry run and refuses before any write', async () => {
+    const out = await h.onboard(INPUT, { isDryRun: true });
+    const refused = out.preview.filter((p: any) => p.result !== 'ok');
+    assert.deepEqual(
+      refused.map((p: any) => `${p.kind} ${p.result}`),
+      ['NetworkPolicy forbidden'],
+    );
+    assert.match(
+      refused[0].message,
+      /networkpolicies.networking.k8s.io "meshlens-default" is forbidden: User "system:serviceaccount:meshlens:onboarder" cannot patch resource "networkpolicies"/,
+    );
+    const before = h.dump();
+    await assert.rejects(
+      h.onboard(INPUT),
+      /refuses the plan for cloud\/jobs \(dry run\); nothing was changed:\n- Create NetworkPolicy jobs\/meshlens-default: forbidden: /,
+    );
+    assert.deepEqual(h.dump(), before);
   });
 });
