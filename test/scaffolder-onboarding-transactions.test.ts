@@ -179,6 +179,39 @@ function harness(
   return { api, onboard, dump, podContainers };
 }
 
+/**
+ * The dry run shows exactly one write refused, as `result`, and the apply
+ * then stops before any write, naming it.
+ */
+async function expectRefusedBeforeAnyWrite(
+  h: ReturnType<typeof harness>,
+  refusal: { kind: string; result: string; message: RegExp },
+): Promise<Outputs> {
+  const out = await h.onboard(INPUT, { isDryRun: true });
+  const refused = out.preview.filter((p: any) => p.result !== 'ok');
+  assert.deepEqual(
+    refused.map((p: any) => `${p.kind} ${p.result}`),
+    [`${refusal.kind} ${refusal.result}`],
+  );
+  assert.match(refused[0].message, refusal.message);
+  const before = h.dump();
+  await assert.rejects(h.onboard(INPUT), (error: Error) => {
+    assert.match(
+      error.message,
+      /^The API server refuses the plan for cloud\/jobs \(dry run\); nothing was changed:\n/,
+    );
+    assert.ok(
+      error.message.includes(
+        `- Create ${refusal.kind} jobs/meshlens-default: ${refusal.result}: `,
+      ),
+      error.message,
+    );
+    return true;
+  });
+  assert.deepEqual(h.dump(), before);
+  return out;
+}
+
 /** A demo cluster with fault injection for the tests of one describe block. */
 function useDemo(
   extra: Parameters<typeof startDemoCluster>[0] = {},
@@ -336,23 +369,12 @@ describe('mesh:namespace:onboard: what the API server refuses', () => {
   });
 
   it('names the kind a missing CRD leaves unserved, in the dry run and before any write', async () => {
-    const out = await h.onboard(INPUT, { isDryRun: true });
-    const refused = out.preview.filter((p: any) => p.result !== 'ok');
-    assert.deepEqual(
-      refused.map((p: any) => `${p.kind} ${p.result}`),
-      ['AuthorizationPolicy unknown-kind'],
-    );
-    assert.match(
-      refused[0].message,
-      /does not serve AuthorizationPolicy in security\.istio\.io\/v1/,
-    );
+    const out = await expectRefusedBeforeAnyWrite(h, {
+      kind: 'AuthorizationPolicy',
+      result: 'unknown-kind',
+      message: /does not serve AuthorizationPolicy in security\.istio\.io\/v1/,
+    });
     assert.match(out.summary, /The API server would refuse \(dry run\)/);
-    const before = h.dump();
-    await assert.rejects(
-      h.onboard(INPUT),
-      /refuses the plan for cloud\/jobs \(dry run\); nothing was changed:\n- Create AuthorizationPolicy jobs\/meshlens-default: unknown-kind/,
-    );
-    assert.deepEqual(h.dump(), before);
   });
 
   it('fails and rolls back when Pod Security refuses the new pods (FailedCreate)', async () => {
@@ -433,21 +455,11 @@ subjects:
   after(() => rmSync(rbacDir, { recursive: true, force: true }));
 
   it('shows the forbidden write in the dry run and refuses before any write', async () => {
-    const out = await h.onboard(INPUT, { isDryRun: true });
-    const refused = out.preview.filter((p: any) => p.result !== 'ok');
-    assert.deepEqual(
-      refused.map((p: any) => `${p.kind} ${p.result}`),
-      ['NetworkPolicy forbidden'],
-    );
-    assert.match(
-      refused[0].message,
-      /networkpolicies.networking.k8s.io "meshlens-default" is forbidden: User "system:serviceaccount:meshlens:onboarder" cannot patch resource "networkpolicies"/,
-    );
-    const before = h.dump();
-    await assert.rejects(
-      h.onboard(INPUT),
-      /refuses the plan for cloud\/jobs \(dry run\); nothing was changed:\n- Create NetworkPolicy jobs\/meshlens-default: forbidden: /,
-    );
-    assert.deepEqual(h.dump(), before);
+    await expectRefusedBeforeAnyWrite(h, {
+      kind: 'NetworkPolicy',
+      result: 'forbidden',
+      message:
+        /networkpolicies.networking.k8s.io "meshlens-default" is forbidden: User "system:serviceaccount:meshlens:onboarder" cannot patch resource "networkpolicies"/,
+    });
   });
 });
