@@ -102,6 +102,15 @@ export interface KubernetesClusterClient {
     type: KubeResourceType,
     options?: KubernetesListAllOptions,
   ): Promise<KubeObject[]>;
+  /**
+   * POST: creates the object, or fails with a ConflictError (409
+   * AlreadyExists) when one of that name exists; a lock takes it this way.
+   */
+  create(
+    type: KubeResourceType,
+    object: KubeObject,
+    options?: KubernetesWriteOptions,
+  ): Promise<KubeObject>;
   /** Server-side apply; the namespace and name come from the object. */
   apply(
     type: KubeResourceType,
@@ -265,6 +274,23 @@ export class KubernetesClient implements KubernetesClusterClient {
       items.push(...page.items);
     }
     return items;
+  }
+
+  async create(
+    type: KubeResourceType,
+    object: KubeObject,
+    options?: KubernetesWriteOptions,
+  ): Promise<KubeObject> {
+    return (await this.send(
+      'POST',
+      resourcePath(type, object.metadata.namespace),
+      {
+        ...options,
+        query: writeQuery(options),
+        body: JSON.stringify(object),
+        contentType: 'application/json',
+      },
+    )) as KubeObject;
   }
 
   async apply(
