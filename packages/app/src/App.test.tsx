@@ -18,8 +18,13 @@ describe('App', () => {
 
     const rendered = render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.getByText('Guest')).toBeInTheDocument();
-    });
-  });
+    // The app loads its plugins lazily; on a busy 2-core runner the first
+    // render takes longer than waitFor's default second.
+    await waitFor(
+      () => {
+        expect(rendered.getByText('Guest')).toBeInTheDocument();
+      },
+      { timeout: 20_000 },
+    );
+  }, 30_000);
 });
