@@ -37,6 +37,14 @@ export class FakeCluster {
     answer: (path: string) => FakeAnswer;
   }> = [];
   down = false;
+  /**
+   * The Kubernetes backend's auth provider for this cluster. A client-side
+   * one (`oidc`, `google`, ...) needs the user's token in the
+   * `Backstage-Kubernetes-Authorization-<provider>` header, as the real
+   * proxy does; without it the API server answers 401.
+   */
+  authProvider = 'serviceAccount';
+  oidcTokenProvider?: string;
 
   /**
    * Answers 403 to matching paths, as the API server does for a token
@@ -492,9 +500,12 @@ export function upstreamHandlers(options: {
       );
     }
     return HttpResponse.json({
-      items: Object.keys(options.clusters).map(name => ({
+      items: Object.entries(options.clusters).map(([name, c]) => ({
         name,
-        authProvider: 'serviceAccount',
+        authProvider: c.authProvider,
+        ...(c.oidcTokenProvider
+          ? { oidcTokenProvider: c.oidcTokenProvider }
+          : {}),
       })),
     });
   }
@@ -523,6 +534,19 @@ export function upstreamHandlers(options: {
         { error: { name: 'NotFoundError', message: 'no such cluster' } },
         { status: 404 },
       );
+    }
+    if (cluster.authProvider !== 'serviceAccount') {
+      const suffix = cluster.oidcTokenProvider
+        ? `${cluster.authProvider}-${cluster.oidcTokenProvider}`
+        : cluster.authProvider;
+      if (
+        !request.headers.get(`backstage-kubernetes-authorization-${suffix}`)
+      ) {
+        return HttpResponse.json(
+          statusBody(401, 'Unauthorized', 'Unauthorized'),
+          { status: 401 },
+        );
+      }
     }
     if (cluster.down) {
       return HttpResponse.json(
