@@ -359,133 +359,113 @@ describe('mesh backend on the demo cluster', () => {
       );
     });
 
-    /**
-     * Known product bugs these tests expose; each runs and reports, as a
-     * TODO, until fixed. inventory: the Istio adapter sums reporter
-     * "destination" and "waypoint", so a request that passes the
-     * recommendations waypoint and then inventory's sidecar counts twice
-     * (37 requests/s where the plan sends 28).
-     */
-    const KNOWN: Record<string, string> = {
-      inventory:
-        'Istio inbound counts waypoint-forwarded requests twice (reporter=~"destination|waypoint")',
-    };
-
     for (const name of ENTITIES) {
-      it(
-        `entity ${name}: requests/s, success rate and edges`,
-        { todo: KNOWN[name] },
-        async () => {
-          await twice<EntityMeshStatus>(
-            `/v1/entities/component/default/${name}`,
-            (body, call) => {
-              for (const c of body.clusters) {
-                assert.deepEqual(c.errors, [], `${call}: errors`);
-                for (const w of c.workloads) {
-                  const where = `${call} ${c.cluster}/${c.namespace}/${w.name}`;
-                  const plan = planned(c.cluster, c.namespace, w.name);
-                  assert.ok(w.metrics, `${where}: no metrics`);
-                  // The demo spreads requests evenly over the pods, and only a
-                  // pod with a proxy counts what it receives.
-                  assertNearPlan(
-                    w.metrics.requestsPerSecond,
-                    (plan.requestsPerSecond * w.meshedPods) / w.pods,
-                    `${where} requests/s`,
+      it(`entity ${name}: requests/s, success rate and edges`, async () => {
+        await twice<EntityMeshStatus>(
+          `/v1/entities/component/default/${name}`,
+          (body, call) => {
+            for (const c of body.clusters) {
+              assert.deepEqual(c.errors, [], `${call}: errors`);
+              for (const w of c.workloads) {
+                const where = `${call} ${c.cluster}/${c.namespace}/${w.name}`;
+                const plan = planned(c.cluster, c.namespace, w.name);
+                assert.ok(w.metrics, `${where}: no metrics`);
+                // The demo spreads requests evenly over the pods, and only a
+                // pod with a proxy counts what it receives.
+                assertNearPlan(
+                  w.metrics.requestsPerSecond,
+                  (plan.requestsPerSecond * w.meshedPods) / w.pods,
+                  `${where} requests/s`,
+                );
+                assertNearPlan(
+                  w.metrics.successRate,
+                  plan.successRate,
+                  `${where} success rate`,
+                );
+                for (const e of plan.callers) {
+                  const edge = w.edges.find(
+                    x =>
+                      x.direction === 'inbound' &&
+                      x.peer.namespace === e.source!.namespace &&
+                      x.peer.name === e.source!.deployment,
                   );
                   assertNearPlan(
-                    w.metrics.successRate,
-                    plan.successRate,
-                    `${where} success rate`,
+                    edge?.requestsPerSecond,
+                    e.requestsPerSecond,
+                    `${where} edge from ${e.id}`,
                   );
-                  for (const e of plan.callers) {
-                    const edge = w.edges.find(
-                      x =>
-                        x.direction === 'inbound' &&
-                        x.peer.namespace === e.source!.namespace &&
-                        x.peer.name === e.source!.deployment,
-                    );
-                    assertNearPlan(
-                      edge?.requestsPerSecond,
-                      e.requestsPerSecond,
-                      `${where} edge from ${e.id}`,
-                    );
-                  }
-                  for (const e of plan.calls) {
-                    const edge = w.edges.find(
-                      x =>
-                        x.direction === 'outbound' &&
-                        x.peer.namespace === e.destination.namespace &&
-                        x.peer.name === e.destination.deployment,
-                    );
-                    assertNearPlan(
-                      edge?.requestsPerSecond,
-                      e.requestsPerSecond,
-                      `${where} edge to ${e.id}`,
-                    );
-                  }
+                }
+                for (const e of plan.calls) {
+                  const edge = w.edges.find(
+                    x =>
+                      x.direction === 'outbound' &&
+                      x.peer.namespace === e.destination.namespace &&
+                      x.peer.name === e.destination.deployment,
+                  );
+                  assertNearPlan(
+                    edge?.requestsPerSecond,
+                    e.requestsPerSecond,
+                    `${where} edge to ${e.id}`,
+                  );
                 }
               }
-            },
-          );
-        },
-      );
-
-      it(
-        `timeseries ${name}: the latest points at the planned rate`,
-        { todo: KNOWN[name] },
-        async () => {
-          const proxied = new Map<string, number>();
-          for (const c of (await entity(name)).clusters) {
-            for (const w of c.workloads) {
-              proxied.set(
-                `${c.cluster}/${c.namespace}/${w.name}`,
-                w.meshedPods / w.pods,
-              );
             }
+          },
+        );
+      });
+
+      it(`timeseries ${name}: the latest points at the planned rate`, async () => {
+        const proxied = new Map<string, number>();
+        for (const c of (await entity(name)).clusters) {
+          for (const w of c.workloads) {
+            proxied.set(
+              `${c.cluster}/${c.namespace}/${w.name}`,
+              w.meshedPods / w.pods,
+            );
           }
-          await twice<EntityMeshTimeseries>(
-            `/v1/entities/component/default/${name}/timeseries?range=5m&step=1m`,
-            (body, call) => {
-              assert.deepEqual(body.errors, [], `${call}: errors`);
-              for (const [key, share] of proxied) {
-                const [cluster, namespace, workload] = key.split('/');
-                const plan = planned(cluster, namespace, workload);
-                const series = body.series.find(
-                  x =>
-                    x.cluster === cluster &&
-                    x.namespace === namespace &&
-                    x.workload === workload,
-                );
-                if (plan.requestsPerSecond === 0) {
-                  // Nothing planned: no series, or one of zeros.
-                  for (const p of series?.points ?? []) {
-                    assert.ok(
-                      !p.requestsPerSecond,
-                      `${call} ${key}: ${p.requestsPerSecond} requests/s at ${p.t}, none planned`,
-                    );
-                  }
-                  continue;
-                }
-                assert.ok(series, `${call}: no series for ${key}`);
-                const filled = series.points.filter(
-                  p => p.requestsPerSecond !== null,
-                );
-                assert.ok(
-                  filled.length >= 3,
-                  `${call} ${key}: ${filled.length} points with data`,
-                );
-                for (const p of filled.slice(-3)) {
-                  assertNearPlan(
-                    p.requestsPerSecond,
-                    plan.requestsPerSecond * share,
-                    `${call} ${key} requests/s at ${p.t}`,
+        }
+        await twice<EntityMeshTimeseries>(
+          `/v1/entities/component/default/${name}/timeseries?range=5m&step=1m`,
+          (body, call) => {
+            assert.deepEqual(body.errors, [], `${call}: errors`);
+            for (const [key, share] of proxied) {
+              const [cluster, namespace, workload] = key.split('/');
+              const plan = planned(cluster, namespace, workload);
+              const series = body.series.find(
+                x =>
+                  x.cluster === cluster &&
+                  x.namespace === namespace &&
+                  x.workload === workload,
+              );
+              if (plan.requestsPerSecond === 0) {
+                // Nothing planned: no series, or one of zeros.
+                for (const p of series?.points ?? []) {
+                  assert.ok(
+                    !p.requestsPerSecond,
+                    `${call} ${key}: ${p.requestsPerSecond} requests/s at ${p.t}, none planned`,
                   );
                 }
+                continue;
               }
-            },
-          );
-        },
-      );
+              assert.ok(series, `${call}: no series for ${key}`);
+              const filled = series.points.filter(
+                p => p.requestsPerSecond !== null,
+              );
+              assert.ok(
+                filled.length >= 3,
+                `${call} ${key}: ${filled.length} points with data`,
+              );
+              for (const p of filled.slice(-3)) {
+                assertNearPlan(
+                  p.requestsPerSecond,
+                  plan.requestsPerSecond * share,
+                  `${call} ${key} requests/s at ${p.t}`,
+                );
+              }
+            }
+          },
+        );
+      });
     }
 
     /** The overview rows of some entities, priced with the plan from their own route's workloads. */
@@ -527,13 +507,7 @@ describe('mesh backend on the demo cluster', () => {
     }
 
     it('overview: every entity at its planned rate', () =>
-      overviewNearPlan(ENTITIES.filter(name => !KNOWN[name])));
-
-    for (const name of Object.keys(KNOWN)) {
-      it(`overview: ${name} at its planned rate`, { todo: KNOWN[name] }, () =>
-        overviewNearPlan([name]),
-      );
-    }
+      overviewNearPlan(ENTITIES));
 
     it('certificates: the same chain both times', async () => {
       let first: MeshCertificates | undefined;

@@ -299,7 +299,7 @@ describe('mesh cost against the demo Prometheus', { timeout: 120_000 }, () => {
       cloud.pods
         .filter(p => deploymentOf(p) === 'waypoint')
         .map(p => podUsage(cloud, p)),
-      new Map([['recommendations/recommendations', 9]]),
+      new Map([['recommendations/recommendations', 5]]),
     );
     const cloudShared = new Map([
       [
@@ -324,23 +324,23 @@ describe('mesh cost against the demo Prometheus', { timeout: 120_000 }, () => {
     const ztCpu = recommendations.sharedProxies.find(
       s => s.kind === 'ztunnel',
     )?.cpuCores;
-    // Two ambient pods on two nodes, 9 rps out over both: each node's ztunnel is theirs alone.
+    // Two ambient pods on two nodes, 9 rps out and 5 in over both: each node's ztunnel is theirs alone.
     within(
       ztCpu,
-      2 * z.idleCores + z.cpuSecondsPerRequest * 9,
+      2 * z.idleCores + z.cpuSecondsPerRequest * (9 + 5),
       'recommendations ztunnel share CPU',
     );
     within(
       recommendations.sharedProxies.find(s => s.kind === 'waypoint')?.cpuCores,
-      w.idleCores + w.cpuSecondsPerRequest * 9,
+      w.idleCores + w.cpuSecondsPerRequest * 5,
       'recommendations waypoint share CPU',
     );
 
-    // Istio sidecar: orders' 2 pods send 21 rps; requests and limits from the injected spec.
+    // Istio sidecar: orders' 2 pods send 26 rps (15 + 6 + 5); requests and limits from the injected spec.
     const orders = cloudWorkloads.find(x => x.workload === 'orders')!;
     const is = CONTAINER_USAGE['istio-sidecar'];
-    const proxyCpu = 2 * is.idleCores + is.cpuSecondsPerRequest * 21;
-    const appCpu = 2 * app.idleCores + app.cpuSecondsPerRequest * 21;
+    const proxyCpu = 2 * is.idleCores + is.cpuSecondsPerRequest * 26;
+    const appCpu = 2 * app.idleCores + app.cpuSecondsPerRequest * 26;
     within(orders.proxy.cpuCores, proxyCpu, 'orders proxy CPU');
     within(
       orders.proxyShareOfApplication.cpu,

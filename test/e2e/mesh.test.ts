@@ -75,8 +75,6 @@ const DEMO_TABS: Array<{
   mesh: string;
   mtls: string;
   proxied?: number;
-  /** A known product bug this case exposes: its rate check runs as a TODO. */
-  known?: string;
 }> = [
   {
     entity: 'storefront',
@@ -120,8 +118,6 @@ const DEMO_TABS: Array<{
     namespace: 'inventory',
     mesh: 'Istio · sidecar',
     mtls: 'permissive',
-    known:
-      'Istio inbound counts waypoint-forwarded requests twice (reporter=~"destination|waypoint")',
   },
   {
     entity: 'recommendations',
@@ -273,13 +269,7 @@ describe('the Meshlens frontend in the demo app', () => {
         }
       }
     };
-    if (t.known) {
-      await checkRates().catch(e =>
-        console.log(`TODO ${t.entity} (${t.known}): ${(e as Error).message}`),
-      );
-    } else {
-      await checkRates();
-    }
+    await checkRates();
     if (plan.requestsPerSecond > 0) {
       assert.match(rowText, /\d+(\.\d+)?%/, `a success rate for ${t.entity}`);
     }

@@ -49,6 +49,8 @@ export type {
   ApiServerOptions,
   RbacOptions,
   RequestRecord,
+  ApiFault,
+  FaultRequest,
 } from './k8s/apiServer';
 export { DEMO_ADMIN_USER } from './k8s/apiServer';
 export {

@@ -20,6 +20,8 @@ import {
   DemoClusterName,
 } from './cluster/buildCluster';
 import {
+  ApiFault,
+  FaultRequest,
   RequestRecord,
   RunningApiServer,
   startApiServer,
@@ -82,6 +84,14 @@ export interface StartDemoClusterOptions {
   };
   /** Called after each API request was answered, with its cluster. */
   onRequest?: (cluster: DemoClusterName, record: RequestRecord) => void;
+  /**
+   * Fault injection for tests (off by default): a fault to inflict on a
+   * request of a cluster, before it is handled (see ApiFault).
+   */
+  faults?: (
+    cluster: DemoClusterName,
+    request: FaultRequest,
+  ) => ApiFault | undefined;
   /** New pods stay unready this long (ms), in these namespaces (default all). */
   slowRollout?: { readyDelayMs: number; namespaces?: string[] };
 }
@@ -172,6 +182,9 @@ export async function startDemoCluster(
           admission: state.admission,
           rbac,
           onRequest: onRequest ? r => onRequest(name, r) : undefined,
+          faults: options.faults
+            ? request => options.faults?.(name, request)
+            : undefined,
         });
         servers.push(api);
         let prometheus: RunningPrometheus | undefined;

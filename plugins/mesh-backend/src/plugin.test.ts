@@ -822,13 +822,19 @@ describe('mesh backend', () => {
     );
     expect(byRef.storefront).toMatchObject({
       mesh: 'linkerd',
+      meshTitle: 'Linkerd',
       pods: 3,
       meshedPods: 3,
       mtlsMode: 'automatic',
       owner: 'shop-team',
     });
     expect(byRef.storefront.perCluster).toEqual([
-      { cluster: 'homelab', mesh: 'linkerd', dataPlane: 'sidecar' },
+      {
+        cluster: 'homelab',
+        mesh: 'linkerd',
+        dataPlane: 'sidecar',
+        meshTitle: 'Linkerd',
+      },
     ]);
     expect(byRef.storefront.successRate).toBeCloseTo(0.99);
     expect(byRef.storefront.soonestCertificateExpiry).toMatchObject({

@@ -215,8 +215,16 @@ export interface OverviewEntity {
   /** The mesh of the first meshed cluster; `perCluster` has every one. */
   mesh: MeshName;
   dataPlane: DataPlane;
+  /** The title of `mesh` (e.g. `Linkerd`), from its adapter; absent when not meshed. */
+  meshTitle?: string;
   /** Mesh and data plane in each cluster, for entities that span meshes. */
-  perCluster?: Array<{ cluster: string; mesh: MeshName; dataPlane: DataPlane }>;
+  perCluster?: Array<{
+    cluster: string;
+    mesh: MeshName;
+    dataPlane: DataPlane;
+    /** The title of `mesh`, from its adapter; absent when not meshed. */
+    meshTitle?: string;
+  }>;
   pods: number;
   meshedPods: number;
   mtlsMode: MtlsMode;
@@ -255,6 +263,8 @@ export interface MeshOverview {
 export interface ClusterCertificate extends CertificateInfo {
   cluster: string;
   mesh: MeshName;
+  /** The title of `mesh` (e.g. `Linkerd`), from its adapter. */
+  meshTitle?: string;
 }
 
 /** @public */

@@ -17,23 +17,28 @@ import {
 import { setupServer } from 'msw/node';
 import { deployment, namespace, pod } from './__testUtils__/fixtures';
 import { fakeCluster } from './__testUtils__/setup';
-import { TESSERA_POLICY, TesseraAdapter } from './__testUtils__/tesseraAdapter';
+import {
+  MESHY_ENROL_LABEL,
+  MESHY_POLICY,
+  MESHY_PROXY,
+  MeshyAdapter,
+} from './__testUtils__/meshyAdapter';
 import { scaffolderModuleMesh } from './module';
 
-const tesseraModule = createBackendModule({
+const meshyModule = createBackendModule({
   pluginId: 'scaffolder',
-  moduleId: 'tessera',
+  moduleId: 'meshy',
   register(reg) {
     reg.registerInit({
       deps: { adapters: meshOnboardingAdaptersExtensionPoint },
       async init({ adapters }) {
-        adapters.addAdapters(new TesseraAdapter());
+        adapters.addAdapters(new MeshyAdapter());
       },
     });
   },
 });
 
-async function actions(extra = [tesseraModule]) {
+async function actions(extra = [meshyModule]) {
   const addActions = jest.fn();
   await startTestBackend({
     extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -74,12 +79,12 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
   const workspace = createMockDirectory();
 
   it('is onboarded by mesh:namespace:onboard with its own marker, objects and isPodMeshed', async () => {
-    const fake = fakeCluster(server).installCustomResources(TESSERA_POLICY);
-    const control = deployment('tessera-system', 'tessera-control');
-    control.metadata.labels = { app: 'tessera-control' };
+    const fake = fakeCluster(server).installCustomResources(MESHY_POLICY);
+    const control = deployment('meshy-system', 'meshy-control');
+    control.metadata.labels = { 'app.kubernetes.io/part-of': 'meshy' };
     fake.add(
       'lab',
-      namespace('tessera-system'),
+      namespace('meshy-system'),
       control,
       namespace('shop'),
       deployment('shop', 'cart'),
@@ -90,7 +95,7 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
       if (!obj || !p.includes('/deployments/cart')) return;
       fake.remove(cluster, '/api/v1/namespaces/shop/pods/cart-1');
       const meshed = pod('shop', 'cart-2', 'cart');
-      meshed.spec.containers.push({ name: 'tessera-proxy' });
+      meshed.spec.containers.push({ name: MESHY_PROXY });
       fake.add(cluster, meshed);
     };
     const onboard = (await actions())('mesh:namespace:onboard');
@@ -98,7 +103,7 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
       input: {
         cluster: 'lab',
         namespace: 'shop',
-        mesh: 'tessera',
+        mesh: 'meshy',
         restartWorkloads: true,
       },
       workspacePath: workspace.path,
@@ -106,46 +111,48 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
     await onboard.handler(ctx);
     const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
     expect(outputs.changes.map((c: any) => `${c.action} ${c.kind}`)).toEqual([
-      'apply TesseraPolicy',
+      'apply MeshyPolicy',
       'patch Namespace',
       'restart Deployment',
     ]);
     expect(
       fake.get(
         'lab',
-        '/apis/tessera.example/v1/namespaces/shop/tesserapolicies/meshlens-default',
+        '/apis/meshy.example/v1alpha1/namespaces/shop/meshypolicies/meshlens-default',
       )?.spec,
     ).toEqual({ mtls: 'permissive' });
     expect(
       fake.get('lab', '/api/v1/namespaces/shop')?.metadata.labels,
-    ).toMatchObject({ 'tessera.example/enrol': 'on' });
+    ).toMatchObject({ [MESHY_ENROL_LABEL]: 'on' });
     expect(outputs.rollout).toEqual({ pods: 1, meshedPods: 1, complete: true });
   });
 
   it('is weighed by mesh:adr:create with its own text', async () => {
     const adr = (await actions())('mesh:adr:create');
     const ctx = createMockActionContext({
-      input: { mesh: 'tessera', alternatives: ['linkerd'] },
+      input: { mesh: 'meshy', alternatives: ['linkerd'] },
       workspacePath: workspace.path,
     });
     await adr.handler(ctx);
     const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
-    expect(outputs.content).toContain('Chosen option: "Tessera"');
-    expect(outputs.content).toContain('| Tessera | Linkerd |');
+    expect(outputs.content).toContain('Chosen option: "Meshy"');
+    expect(outputs.content).toContain('| Meshy | Linkerd |');
     expect(outputs.content).toContain(
-      '- [ ] Label <namespace> with tessera.example/enrol=on.',
+      '- [ ] Label <namespace> with meshy.example/enrol=on.',
     );
-    expect(outputs.content).toContain('- **tessera-doc**: Tessera test doc.');
+    expect(outputs.content).toContain(
+      '- **meshy-handbook**: The Meshy handbook.',
+    );
   });
 
   it('is unknown without the registration', async () => {
     const onboard = (await actions([]))('mesh:namespace:onboard');
     const ctx = createMockActionContext({
-      input: { cluster: 'lab', namespace: 'shop', mesh: 'tessera' },
+      input: { cluster: 'lab', namespace: 'shop', mesh: 'meshy' },
       workspacePath: workspace.path,
     });
     await expect(onboard.handler(ctx)).rejects.toThrow(
-      /^mesh: "tessera" is not one of linkerd, istio, istio-ambient, cilium$/,
+      /^mesh: "meshy" is not one of linkerd, istio, istio-ambient, cilium$/,
     );
   });
 });

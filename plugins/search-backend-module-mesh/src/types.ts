@@ -22,6 +22,8 @@ export interface MeshIndexableDocument extends IndexableDocument {
    * `unknown` when no cluster of the entity could be read.
    */
   mesh: MeshName | 'unknown';
+  /** The title of `mesh` (e.g. `Linkerd`), from its adapter; absent when not meshed. */
+  meshTitle?: string;
   dataPlane: DataPlane | 'unknown';
   /** The clusters the entity's workloads run on. */
   clusters: string[];

@@ -76,6 +76,27 @@ export interface RequestRecord {
   code: number;
 }
 
+/** A request as the fault hook sees it, before it is handled. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** Whether the request is a dry run (`dryRun=All` in the query). */
+  dryRun: boolean;
+}
+
+/**
+ * What goes wrong with one request: `fail` answers a Status with `status`
+ * (default 500) and changes nothing; `lose-reply` handles the request (a
+ * write is committed) and then drops the connection (`drop`, the default)
+ * or answers 504 as a proxy whose upstream timed out; `stall` never
+ * answers.
+ */
+export type ApiFault =
+  | { type: 'fail'; status?: number; message?: string }
+  | { type: 'lose-reply'; how?: 'drop' | '504' }
+  | { type: 'stall' };
+
 /** Options of the demo API server. */
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -91,6 +112,33 @@ export interface ApiServerOptions {
   onRequest?: (record: RequestRecord) => void;
   /** Continue tokens and their expiry (default: a Pager over the store). */
   pager?: Pager;
+  /**
+   * Fault injection for tests, off unless given: called per request before
+   * it is handled; a fault it returns happens to that request.
+   */
+  faults?: (request: FaultRequest) => ApiFault | undefined;
+}
+
+/** Makes the answer of a handled request go missing. */
+function loseReply(res: http.ServerResponse, how: 'drop' | '504'): void {
+  const writeHead = res.writeHead.bind(res);
+  const end = res.end.bind(res);
+  res.writeHead = (() => res) as typeof res.writeHead;
+  res.end = (() => {
+    if (how === 'drop') {
+      res.socket?.destroy();
+    } else {
+      const text = JSON.stringify(
+        Errors.internal('upstream request timeout').body,
+      );
+      writeHead(504, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+      });
+      end(text);
+    }
+    return res;
+  }) as typeof res.end;
 }
 
 const PATCH_TYPES = [
@@ -540,6 +588,17 @@ export function createApiHandler(options: ApiServerOptions) {
         );
       }
       checkBodyNamespace(route, applied);
+      // As on a real server, a resourceVersion in an apply body is a
+      // precondition: the write is refused unless the live object has it.
+      const wantedVersion = isObject(applied.metadata)
+        ? applied.metadata.resourceVersion
+        : undefined;
+      if (
+        wantedVersion !== undefined &&
+        wantedVersion !== live?.metadata.resourceVersion
+      ) {
+        throw Errors.conflict(r, route.name);
+      }
       const force = query.get('force') === 'true';
       if (!live) requireNamespace(route);
       const base =
@@ -900,6 +959,22 @@ export function createApiHandler(options: ApiServerOptions) {
         } as RequestRecord),
       );
     }
+    const fault = options.faults?.({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      dryRun: url.searchParams.getAll('dryRun').length > 0,
+    });
+    if (fault?.type === 'stall') return;
+    if (fault?.type === 'fail') {
+      const code = fault.status ?? 500;
+      send(res, code, {
+        ...Errors.internal(fault.message ?? 'injected fault').body,
+        code,
+      });
+      return;
+    }
+    if (fault?.type === 'lose-reply') loseReply(res, fault.how ?? 'drop');
     handle(req, res, record).catch(e => {
       if (e instanceof StatusError) {
         send(res, e.body.code, e.body);

@@ -148,9 +148,9 @@ describe('cadvisorSeries', () => {
     const series = allSeries(ctx);
     const waypoint = ctx.pods.find(p => p.role === 'istio-waypoint')!;
     const wp = CONTAINER_USAGE['istio-waypoint'];
-    // recommendations -> inventory, 9 rps, goes through the one waypoint pod.
+    // orders -> recommendations, 5 rps, goes through the one waypoint pod.
     expect(cpuOf(series, waypoint.name, 'istio-proxy')).toBeCloseTo(
-      wp.idleCores + wp.cpuSecondsPerRequest * 9,
+      wp.idleCores + wp.cpuSecondsPerRequest * 5,
       12,
     );
     const zt = CONTAINER_USAGE.ztunnel;
@@ -159,7 +159,8 @@ describe('cadvisorSeries', () => {
     for (const ztunnel of ctx.pods.filter(p => p.role === 'ztunnel')) {
       const onNode = ambient.filter(p => p.node === ztunnel.node).length;
       expect(cpuOf(series, ztunnel.name, 'istio-proxy')).toBeCloseTo(
-        zt.idleCores + zt.cpuSecondsPerRequest * (9 / 2) * onNode,
+        // 9 rps out to inventory and 5 in from the waypoint, over 2 pods.
+        zt.idleCores + zt.cpuSecondsPerRequest * ((9 + 5) / 2) * onNode,
         12,
       );
     }
@@ -240,7 +241,7 @@ describe('kubelet endpoints', () => {
       const [lastValue, lastTime] = history[history.length - 1];
       expect(lastTime).toBe(now);
       const wp = CONTAINER_USAGE['istio-waypoint'];
-      const cores = wp.idleCores + wp.cpuSecondsPerRequest * 9;
+      const cores = wp.idleCores + wp.cpuSecondsPerRequest * 5;
       const [firstValue, firstTime] = history[0];
       expect((lastValue - firstValue) / (lastTime - firstTime)).toBeCloseTo(
         cores,

@@ -52,7 +52,11 @@ export interface TrafficEdge {
    * pod without a proxy receives plaintext (payments has one).
    */
   mtls: boolean;
-  /** Ambient L7 traffic that goes through a waypoint (reporter="waypoint"). */
+  /**
+   * L7 traffic to an ambient destination that goes through the
+   * destination's waypoint (reporter="waypoint"). Istio puts a waypoint in
+   * front of ambient workloads only: never in front of a sidecar.
+   */
   via?: { waypoint: TrafficWorkload };
 }
 
@@ -213,7 +217,24 @@ export const TRAFFIC_PLAN: TrafficEdge[] = [
     failureStatusCodes: [503],
     latencyMs: { p50: 8, p99: 60 },
     method: 'GET',
+    // ztunnel carries it (L4, HBONE) to inventory's sidecar, which reports
+    // it; the recommendations waypoint only fronts recommendations itself.
     mtls: true,
+  },
+  {
+    id: 'cloud/orders->recommendations',
+    cluster: cloud,
+    mesh: 'istio',
+    source: orders,
+    destination: recommendations,
+    requestsPerSecond: 5,
+    successRatio: 0.996,
+    failureStatusCodes: [503],
+    latencyMs: { p50: 10, p99: 80 },
+    method: 'GET',
+    mtls: true,
+    // The destination's waypoint (recommendations is ambient and its
+    // namespace says istio.io/use-waypoint: waypoint) reports the request.
     via: {
       waypoint: {
         namespace: 'recommendations',

@@ -144,14 +144,33 @@ describe('simulated proxies', () => {
           l.destination_workload === 'shipping',
       ),
     ).toBeCloseTo(6, 9);
+    // The waypoint reports what it forwards to its own ambient workload...
     expect(
       rate(
         l =>
           l.reporter === 'waypoint' &&
+          l.source_workload === 'orders' &&
+          l.destination_workload === 'recommendations',
+      ),
+    ).toBeCloseTo(5, 9);
+    expect(rate(l => l.reporter === 'waypoint')).toBeCloseTo(5, 9);
+    // ...and an ambient caller reaches a sidecar directly (ztunnel, L4):
+    // only the destination sidecar reports, so inventory is counted once.
+    expect(
+      rate(
+        l =>
+          l.reporter === 'destination' &&
           l.source_workload === 'recommendations' &&
           l.destination_workload === 'inventory',
       ),
     ).toBeCloseTo(9, 9);
+    expect(
+      rate(
+        l =>
+          ['destination', 'waypoint'].includes(l.reporter) &&
+          l.destination_workload === 'inventory',
+      ),
+    ).toBeCloseTo(15 + 9 + 4, 9);
     expect(
       rate(
         l =>

@@ -682,9 +682,11 @@ export function istioProxySeries(
       );
       continue;
     }
-    if (isWorkload(pod, d)) {
+    // A waypoint fronts an ambient destination only, which has no sidecar
+    // to report it (plan.test.ts holds the plan to that).
+    if (!viaWaypoint && isWorkload(pod, d)) {
       const all = podsOf(ctx, d);
-      const caller = viaWaypoint ?? edge.source;
+      const caller = edge.source;
       const base = istioLabels(
         edge,
         'destination',
@@ -703,6 +705,9 @@ export function istioProxySeries(
         edge.requestsPerSecond / Math.max(1, all.length),
       );
     }
+    // A sidecar calling through a waypoint reports as source too, but with
+    // which destination labels is not established; nothing reads it, so the
+    // demo leaves that series out rather than invent it.
     if (edge.source && !viaWaypoint && isWorkload(pod, edge.source)) {
       const all = podsOf(ctx, edge.source);
       const base = istioLabels(edge, 'source', edge.source, ctx, 'unknown', {

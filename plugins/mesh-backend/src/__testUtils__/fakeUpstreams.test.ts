@@ -59,4 +59,25 @@ describe('FakeCluster', () => {
       status: 200,
     });
   });
+
+  it('serves only its CRD versions: 404 elsewhere, in discovery too, and no objects of an unserved kind', () => {
+    const c = new FakeCluster({
+      crds: ['security.istio.io/v1beta1/peerauthentications'],
+    });
+    expect(
+      c.handle('/apis/security.istio.io/v1/peerauthentications', null),
+    ).toMatchObject({ status: 404, body: { reason: 'NotFound' } });
+    expect(c.handle('/apis/security.istio.io/v1', null)).toMatchObject({
+      status: 404,
+    });
+    expect(c.handle('/apis/security.istio.io/v1beta1', null)).toMatchObject({
+      status: 200,
+      body: { resources: [{ name: 'peerauthentications' }] },
+    });
+    expect(() =>
+      c.add('security.istio.io/v1', 'peerauthentications', {
+        metadata: { name: 'default', namespace: 'shop' },
+      }),
+    ).toThrow(/does not serve security.istio.io\/v1 peerauthentications/);
+  });
 });

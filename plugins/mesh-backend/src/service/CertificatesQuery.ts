@@ -3,7 +3,10 @@ import {
   MeshCertificates,
   MeshName,
 } from '@meshlens/plugin-mesh-common';
-import { MeshCertificatesRequestOptions } from '@meshlens/plugin-mesh-node';
+import {
+  MeshCertificatesRequestOptions,
+  meshTitleOf,
+} from '@meshlens/plugin-mesh-node';
 import { listClusters, listingFailed } from './clusterLocation';
 import { MeshCertificateRead } from './MeshReads';
 import { viewKey } from './principalKey';
@@ -64,10 +67,12 @@ export class CertificatesQuery {
     read: MeshCertificateRead,
   ): ClusterCertificate[] {
     const mesh = read.adapter.mesh as MeshName;
+    const meshTitle = meshTitleOf(read.adapter);
     const out: ClusterCertificate[] = read.certificates.certificates.map(c => ({
       ...c,
       cluster,
       mesh,
+      meshTitle,
     }));
     const soonest = new Map<string, { pod: string; notAfter: number }>();
     for (const c of read.workloadCertificates ?? []) {
@@ -90,6 +95,7 @@ export class CertificatesQuery {
         }),
         cluster,
         mesh,
+        meshTitle,
       });
     }
     return out;

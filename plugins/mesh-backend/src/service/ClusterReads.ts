@@ -6,47 +6,35 @@ import {
   MeshControlPlaneState,
   KubernetesSession,
   formatLabelSelector,
-  WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
-import {
-  CertificateReadResult,
-  CertificateReader,
-} from '../clients/CertificateReader';
+import { CertificateReader } from '../clients/CertificateReader';
 import { PrometheusClient } from '../clients/PrometheusClient';
-import { NamespaceMesh, detectMesh } from './meshDetection';
+import {
+  ClusterRead,
+  ReadWanted,
+  addMeshReads,
+  emptyClusterRead,
+  neededMeshReads,
+} from './clusterReadResult';
+import { detectMesh } from './meshDetection';
 import { MeshCertificateRead, MeshRead, MeshReads } from './MeshReads';
 import {
   KubeSnapshot,
-  MetricsResult,
   errorMessage,
   readControlPlanes,
   readKubeSnapshot,
 } from './clusterSnapshot';
 import { LocatedTarget } from './entityTargets';
 import { viewKey } from './principalKey';
+import {
+  knownScope,
+  likelyMeshReads,
+  namespacesOf,
+  sameMeshes,
+  sameScope,
+} from './readScope';
 import { SingleFlightCache } from './SingleFlightCache';
 import { TopologyHints } from './TopologyHints';
-
-function sameScope(a: string[] | undefined, b: string[] | undefined) {
-  return a === b || (!!a && !!b && a.join('\n') === b.join('\n'));
-}
-
-function sameMeshes(a: MeshAdapter[], b: MeshAdapter[]): boolean {
-  return a.length === b.length && a.every(adapter => b.includes(adapter));
-}
-
-/** Everything read from one cluster for a set of namespaces (or all). */
-export interface ClusterRead {
-  cluster: string;
-  controlPlanes: Record<string, MeshControlPlaneState>;
-  snapshot: KubeSnapshot;
-  meshes: Map<string, NamespaceMesh | undefined>;
-  policies: Map<string, Record<string, any[]>>;
-  certificates: Map<string, CertificateReadResult>;
-  metrics: Map<string, MetricsResult>;
-  errors: UpstreamError[];
-  kubeError?: string;
-}
 
 export interface ClusterReadsOptions {
   adapters: () => MeshAdapter[];
@@ -55,13 +43,6 @@ export interface ClusterReadsOptions {
   certificateReader: CertificateReader;
   prometheus: Map<string, PrometheusClient>;
 }
-
-/**
- * What to read besides the namespaces' objects: each mesh's policies,
- * certificates and metrics over a window, or nothing (`'objects'`, for a
- * caller that queries Prometheus itself).
- */
-export type ReadWanted = { window: string; summary?: boolean } | 'objects';
 
 /**
  * Reads what the mesh status of a cluster needs: control planes, the
@@ -121,21 +102,7 @@ export class ClusterReads {
     const withMeshReads = want !== 'objects';
     const { window, summary = false } = withMeshReads ? want : { window: '' };
     const reader = session.reader(cluster);
-    const read: ClusterRead = {
-      cluster,
-      controlPlanes: {},
-      snapshot: {
-        namespaces: new Map(),
-        pods: new Map(),
-        workloads: new Map(),
-        resources: new Map(),
-      },
-      meshes: new Map(),
-      policies: new Map(),
-      certificates: new Map(),
-      metrics: new Map(),
-      errors: [],
-    };
+    const read = emptyClusterRead(cluster);
     const hinted = this.hints.controlPlanes(cluster);
     const freshPlanes = this.controlPlanes(session, credentials, reader).then(
       cp => {
@@ -189,22 +156,14 @@ export class ClusterReads {
         target && !target.namespace
           ? formatLabelSelector(target.selector)
           : undefined;
-      const located = this.namespacesOf(reader, target).then(namespaces => {
+      const located = namespacesOf(reader, target).then(namespaces => {
         if (selector && namespaces) {
           this.hints.rememberNamespaces(cluster, selector, namespaces);
         }
         return namespaces;
       });
       located.catch(() => undefined);
-      // The namespaces to read, as far as known before the list confirms them.
-      let knownScope: { namespaces: string[] | undefined } | undefined;
-      if (!target) knownScope = { namespaces: undefined };
-      else if (target.namespace)
-        knownScope = { namespaces: [target.namespace] };
-      else {
-        const remembered = this.hints.namespaces(cluster, selector!);
-        if (remembered?.length) knownScope = { namespaces: remembered };
-      }
+      const known = knownScope(this.hints, cluster, target, selector);
       let early:
         | {
             adapters: MeshAdapter[];
@@ -212,9 +171,9 @@ export class ClusterReads {
             snapshot: Promise<KubeSnapshot>;
           }
         | undefined;
-      if (hinted && knownScope) {
+      if (hinted && known) {
         const adapters = installedOf(hinted);
-        const scoped = knownScope.namespaces;
+        const scoped = known.namespaces;
         early = {
           adapters,
           namespaces: scoped,
@@ -222,7 +181,7 @@ export class ClusterReads {
         };
         early.snapshot.catch(() => undefined);
         const likely = withMeshReads
-          ? this.likelyMeshReads(cluster, adapters, scoped, summary)
+          ? likelyMeshReads(this.hints, cluster, adapters, scoped, summary)
           : [];
         for (const [a, scope] of likely) {
           startMeshRead(a, hinted[a.mesh], scope);
@@ -262,31 +221,15 @@ export class ClusterReads {
     }
     if (!withMeshReads) return read;
 
-    // The meshes the answer needs: every installed one for the overview,
-    // those found in the entity's namespaces otherwise. A read started
-    // early for the same scope and sources is used; another is started now.
-    const needed = new Map<MeshAdapter, string[] | undefined>();
-    if (summary) {
-      for (const a of installed) needed.set(a, undefined);
-    } else {
-      for (const [ns, mesh] of read.meshes) {
-        if (!mesh) continue;
-        needed.set(mesh.adapter, [...(needed.get(mesh.adapter) ?? []), ns]);
-      }
-    }
+    // A read started early for the same scope and sources is used; another
+    // is started now.
+    const needed = neededMeshReads(read, installed, summary);
     const results = await Promise.all(
       [...needed].map(([adapter, namespaces]) =>
         startMeshRead(adapter, read.controlPlanes[adapter.mesh], namespaces),
       ),
     );
-    for (const mesh of results) {
-      for (const [ns, p] of mesh.policies) {
-        read.policies.set(`${mesh.adapter.mesh}/${ns}`, p);
-      }
-      read.certificates.set(mesh.adapter.mesh, mesh.certificates);
-      read.metrics.set(mesh.adapter.mesh, mesh.metrics);
-      read.errors.push(...mesh.errors);
-    }
+    addMeshReads(read, results);
     return read;
   }
 
@@ -320,49 +263,5 @@ export class ClusterReads {
         ),
     );
     return { meshes, errors: cp.errors };
-  }
-
-  /**
-   * The mesh reads to start before the namespaces' objects confirm which
-   * mesh runs them: for the overview every installed mesh over the whole
-   * cluster; for an entity the meshes its namespaces had last time, each
-   * over its namespaces (every installed mesh when one is not known).
-   */
-  private likelyMeshReads(
-    cluster: string,
-    installed: MeshAdapter[],
-    namespaces: string[] | undefined,
-    summary: boolean,
-  ): Array<[MeshAdapter, string[] | undefined]> {
-    if (summary || !namespaces) return installed.map(a => [a, undefined]);
-    const known = namespaces.map(ns => this.hints.meshOf(cluster, ns));
-    if (known.some(mesh => mesh === undefined)) {
-      return installed.map(a => [a, namespaces]);
-    }
-    return installed
-      .map(
-        a =>
-          [a, namespaces.filter((_, i) => known[i] === a.mesh)] as [
-            MeshAdapter,
-            string[],
-          ],
-      )
-      .filter(([, scope]) => scope.length > 0);
-  }
-
-  /** The namespaces to read: the annotated one, those holding the entity's workloads, or all (undefined). */
-  async namespacesOf(
-    reader: MeshClusterReader,
-    target: LocatedTarget | undefined,
-  ): Promise<string[] | undefined> {
-    if (!target) return undefined;
-    if (target.namespace) return [target.namespace];
-    const labelSelector = formatLabelSelector(target.selector);
-    const lists = await Promise.all(
-      WORKLOAD_RESOURCES.map(t => reader.list(t, { labelSelector })),
-    );
-    return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
-      .filter(Boolean)
-      .sort();
   }
 }

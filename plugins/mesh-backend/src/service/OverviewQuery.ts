@@ -16,7 +16,7 @@ import {
   listingFailed,
   readEachClusterOnce,
 } from './clusterLocation';
-import { ClusterRead } from './ClusterReads';
+import { ClusterRead } from './clusterReadResult';
 import { EntityTarget, entityTarget } from './entityTargets';
 import { ClusterRows, summarizeEntity, totalsOf } from './overview';
 import { viewKey } from './principalKey';

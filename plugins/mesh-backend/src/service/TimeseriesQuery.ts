@@ -9,7 +9,7 @@ import { PrometheusClient } from '../clients/PrometheusClient';
 import { entityWorkloads } from './assemble';
 import { catalogEntity } from './catalogEntities';
 import { listClusters, locateClusters } from './clusterLocation';
-import { ClusterRead } from './ClusterReads';
+import { ClusterRead } from './clusterReadResult';
 import { errorMessage } from './clusterSnapshot';
 import { LocatedTarget, entityTarget } from './entityTargets';
 import { viewKey } from './principalKey';

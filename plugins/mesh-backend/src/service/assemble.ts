@@ -16,6 +16,7 @@ import {
   LabelSelector,
   labelSelectorFromSpec,
   labelIndexOf,
+  meshTitleOf,
 } from '@meshlens/plugin-mesh-node';
 import { stringify as toYaml } from 'yaml';
 import {
@@ -153,7 +154,7 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
     namespace,
     mesh: (adapter?.mesh ?? 'none') as MeshName,
     dataPlane: mesh?.detection.dataPlane ?? 'none',
-    ...(adapter ? { meshTitle: adapter.title ?? adapter.mesh } : {}),
+    ...(adapter ? { meshTitle: meshTitleOf(adapter) } : {}),
     controlPlane: mesh
       ? {
           namespace: mesh.controlPlane.namespace,

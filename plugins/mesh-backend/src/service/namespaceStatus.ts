@@ -3,7 +3,7 @@ import { MeshAdapter } from '@meshlens/plugin-mesh-node';
 import { CertificateReader } from '../clients/CertificateReader';
 import { MeshConfig } from '../config';
 import { assembleClusterStatus, entityWorkloads } from './assemble';
-import { ClusterRead } from './ClusterReads';
+import { ClusterRead } from './clusterReadResult';
 import { LocatedTarget } from './entityTargets';
 import { WorkloadIndex } from './workloadIndex';
 
@@ -67,6 +67,7 @@ export class NamespaceStatuses {
               installed: this.options
                 .adapters()
                 .filter(a => read.controlPlanes[a.mesh]),
+              registered: this.options.adapters(),
               controlPlanes: read.controlPlanes,
             }
           : undefined,

@@ -2,11 +2,9 @@ import { Entity } from '@backstage/catalog-model';
 import {
   ClusterMeshStatus,
   MeshName,
-  MtlsMode,
   OverviewEntity,
   OverviewTotals,
-  weakestMtlsMode,
-  worstCheck,
+  summarizeClusterStatuses,
 } from '@meshlens/plugin-mesh-common';
 
 /**
@@ -24,62 +22,12 @@ export function summarizeEntity(
   entityRef: string,
   statuses: ClusterMeshStatus[],
 ): OverviewEntity {
-  const meshed = statuses.filter(s => s.mesh !== 'none');
-  const main = meshed[0] ?? statuses[0];
-  const workloads = statuses.flatMap(s => s.workloads);
-  const meshedWorkloads = meshed.flatMap(s => s.workloads);
-  let rps = 0;
-  let okRps = 0;
-  let encryptedRps = 0;
-  let knownRps = 0;
-  let anyMetrics = false;
-  for (const w of meshedWorkloads) {
-    if (!w.metrics) continue;
-    anyMetrics = true;
-    const r = w.metrics.requestsPerSecond;
-    rps += r;
-    if (w.metrics.successRate !== null) okRps += r * w.metrics.successRate;
-    if (w.mtls.encryptedShare !== null) {
-      knownRps += r;
-      encryptedRps += r * w.mtls.encryptedShare;
-    }
-  }
-  // Workload certificates live a day and renew themselves: the soonest of
-  // them says nothing unless it failed to renew (graded worse than ok).
-  const certificates = statuses
-    .flatMap(s => s.certificates)
-    .filter(c => c.role !== 'workload' || c.status !== 'ok');
-  const soonest = certificates.reduce<
-    (typeof certificates)[number] | undefined
-  >((a, c) => (!a || c.daysLeft < a.daysLeft ? c : a), undefined);
   const owner = (entity.spec as { owner?: string } | undefined)?.owner;
   return {
     entityRef,
     title: entity.metadata.title,
     owner,
-    clusters: [...new Set(statuses.map(s => s.cluster).filter(Boolean))],
-    mesh: (main?.mesh ?? 'none') as MeshName,
-    dataPlane: main?.dataPlane ?? 'none',
-    perCluster: statuses
-      .filter(s => s.cluster)
-      .map(s => ({ cluster: s.cluster, mesh: s.mesh, dataPlane: s.dataPlane })),
-    pods: workloads.reduce((n, w) => n + w.pods, 0),
-    meshedPods: workloads.reduce((n, w) => n + w.meshedPods, 0),
-    mtlsMode: entityMtlsMode(meshed.length > 0, meshedWorkloads),
-    encryptedShare: knownRps > 0 ? encryptedRps / knownRps : null,
-    successRate: rps > 0 ? okRps / rps : null,
-    requestsPerSecond: anyMetrics ? rps : null,
-    soonestCertificateExpiry: soonest
-      ? {
-          daysLeft: soonest.daysLeft,
-          status: soonest.status,
-          subject: soonest.subject,
-        }
-      : null,
-    worstCheck: worstCheck(statuses.flatMap(s => s.checks)),
-    errors: statuses.flatMap(s =>
-      s.errors.map(e => ({ ...e, cluster: s.cluster })),
-    ),
+    ...summarizeClusterStatuses(statuses),
   };
 }
 
@@ -141,14 +89,4 @@ export function totalsOf(
     }
   }
   return { totals, byCluster, byMesh };
-}
-
-function entityMtlsMode(
-  inMesh: boolean,
-  meshedWorkloads: ClusterMeshStatus['workloads'],
-): MtlsMode {
-  if (meshedWorkloads.length > 0) {
-    return weakestMtlsMode(meshedWorkloads.map(w => w.mtls.mode));
-  }
-  return inMesh ? 'unknown' : 'disabled';
 }

@@ -180,6 +180,22 @@ describe('KubernetesClient writes', () => {
     ]);
   });
 
+  it('creates with a POST to the collection, and dryRun=All', async () => {
+    await client.create(
+      KUBE_RESOURCES.configMap,
+      { metadata: { name: 'lock', namespace: 'shop' } },
+      { fieldManager: 'meshlens', dryRun: true },
+    );
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        search: '?fieldManager=meshlens&dryRun=All',
+        type: 'application/json',
+        body: { metadata: { name: 'lock', namespace: 'shop' } },
+      },
+    ]);
+  });
+
   it('deletes with preconditions', async () => {
     await client.delete(KUBE_RESOURCES.pod, 'web', 'shop', {
       preconditions: { uid: 'u1', resourceVersion: '9' },

@@ -1,4 +1,5 @@
 import { kubernetesResponseError, KubernetesTimeoutError } from './errors';
+import { InputError } from '@backstage/errors';
 import { resourcePath } from './resources';
 import { KubeListPage, KubeObject, KubeResourceType } from './types';
 
@@ -88,11 +89,28 @@ export interface KubernetesClusterClient {
     type: KubeResourceType,
     options?: KubernetesListPageOptions,
   ): Promise<KubeListPage>;
+  /**
+   * The resources (plurals) a group version serves, from API discovery
+   * (`/apis/group/version`, `/api/v1`); undefined when it serves none.
+   */
+  servedResources(
+    apiVersion: string,
+    options?: KubernetesCallOptions,
+  ): Promise<string[] | undefined>;
   /** Every object, following `continue` tokens page by page. */
   list(
     type: KubeResourceType,
     options?: KubernetesListAllOptions,
   ): Promise<KubeObject[]>;
+  /**
+   * POST: creates the object, or fails with a ConflictError (409
+   * AlreadyExists) when one of that name exists; a lock takes it this way.
+   */
+  create(
+    type: KubeResourceType,
+    object: KubeObject,
+    options?: KubernetesWriteOptions,
+  ): Promise<KubeObject>;
   /** Server-side apply; the namespace and name come from the object. */
   apply(
     type: KubeResourceType,
@@ -156,6 +174,23 @@ interface SendOptions extends KubernetesCallOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The discovery path of a group version: `/api/v1` for the core group,
+ * `/apis/group/version` otherwise. Anything else is refused, so no input
+ * can change the path.
+ */
+function discoveryPath(apiVersion: string): string {
+  if (apiVersion === 'v1') return '/api/v1';
+  if (
+    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/v\d+((alpha|beta)\d+)?$/.test(apiVersion)
+  ) {
+    throw new InputError(
+      `"${apiVersion}" is not an API group version; write group/version, e.g. security.istio.io/v1`,
+    );
+  }
+  return `/apis/${apiVersion}`;
+}
+
 function writeQuery(options: KubernetesWriteOptions | undefined): Query {
   return {
     fieldManager: options?.fieldManager,
@@ -207,6 +242,21 @@ export class KubernetesClient implements KubernetesClusterClient {
     return { items: body?.items ?? [], ...(next ? { continue: next } : {}) };
   }
 
+  async servedResources(
+    apiVersion: string,
+    options?: KubernetesCallOptions,
+  ): Promise<string[] | undefined> {
+    const body = (await this.send('GET', discoveryPath(apiVersion), {
+      ...options,
+      notFoundIsUndefined: true,
+    })) as { resources?: Array<{ name?: unknown }> } | undefined;
+    if (!body) return undefined;
+    // Subresources (`pods/log`) are listed too; only kinds are wanted.
+    return (body.resources ?? [])
+      .map(r => r.name)
+      .filter((n): n is string => typeof n === 'string' && !n.includes('/'));
+  }
+
   async list(
     type: KubeResourceType,
     options?: KubernetesListAllOptions,
@@ -224,6 +274,23 @@ export class KubernetesClient implements KubernetesClusterClient {
       items.push(...page.items);
     }
     return items;
+  }
+
+  async create(
+    type: KubeResourceType,
+    object: KubeObject,
+    options?: KubernetesWriteOptions,
+  ): Promise<KubeObject> {
+    return (await this.send(
+      'POST',
+      resourcePath(type, object.metadata.namespace),
+      {
+        ...options,
+        query: writeQuery(options),
+        body: JSON.stringify(object),
+        contentType: 'application/json',
+      },
+    )) as KubeObject;
   }
 
   async apply(

@@ -11,6 +11,7 @@ import {
   kubernetesAuthHeaderSuffix,
 } from './clusterAuth';
 import { KubernetesClient, KubernetesClusterClient } from './KubernetesClient';
+import { servedVersionOf } from './servedVersion';
 import { SharedReads } from './SharedReads';
 import { KubeObject, KubeResourceType } from './types';
 
@@ -124,26 +125,62 @@ export class KubernetesSession {
           : fetchIt(client),
       );
     };
+    // A kind with fallbacks is read at its declared version while discovery
+    // says which version the cluster serves, so a current cluster costs no
+    // extra round; an older one is read again at the version it serves.
+    const atServedVersion = async <T>(
+      requested: KubeResourceType,
+      readAt: (type: KubeResourceType) => Promise<T>,
+      absent: T,
+    ): Promise<T> => {
+      if (!requested.fallbackApiVersions?.length) return readAt(requested);
+      const optimistic = readAt(requested);
+      optimistic.catch(() => undefined);
+      const type = await servedVersionOf(requested, apiVersion =>
+        read(['discovery', cluster, apiVersion], client =>
+          client.servedResources(apiVersion),
+        ),
+      );
+      if (type === requested) return optimistic;
+      return type ? readAt(type) : absent;
+    };
     return {
       cluster,
-      list: (type, options) =>
-        read(
-          [
-            'list',
-            cluster,
-            type.apiVersion,
-            type.plural,
-            options?.namespace ?? '',
-            options?.labelSelector ?? '',
-          ],
-          client => this.proxy.listAll(client, cluster, type, options),
+      list: (requested, options) =>
+        atServedVersion(
+          requested,
+          type =>
+            read(
+              [
+                'list',
+                cluster,
+                type.apiVersion,
+                type.plural,
+                options?.namespace ?? '',
+                options?.labelSelector ?? '',
+              ],
+              client => this.proxy.listAll(client, cluster, type, options),
+            ),
+          [],
         ),
-      get: (type, name, namespace) =>
-        read(
-          ['get', cluster, type.apiVersion, type.plural, namespace ?? '', name],
-          client => client.get(type, name, namespace),
-          // Secrets are fetched for their certificates only and never kept.
-          type.kind !== 'Secret',
+      get: (requested, name, namespace) =>
+        atServedVersion(
+          requested,
+          type =>
+            read(
+              [
+                'get',
+                cluster,
+                type.apiVersion,
+                type.plural,
+                namespace ?? '',
+                name,
+              ],
+              client => client.get(type, name, namespace),
+              // Secrets are fetched for their certificates only and never kept.
+              type.kind !== 'Secret',
+            ),
+          undefined,
         ),
     };
   }

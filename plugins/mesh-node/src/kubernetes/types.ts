@@ -35,6 +35,13 @@ export interface KubeResourceType {
   plural: string;
   /** False for cluster-scoped kinds such as `Namespace`; namespaced when unset. */
   namespaced?: boolean;
+  /**
+   * Older versions of the kind (`group/version`) that reads fall back to,
+   * in order, on a cluster that does not serve `apiVersion`: Istio before
+   * 1.22 serves PeerAuthentication at `security.istio.io/v1beta1` only.
+   * Objects read so keep their own `apiVersion`.
+   */
+  fallbackApiVersions?: readonly string[];
 }
 
 /**

@@ -33,10 +33,11 @@ export function timeseriesFixture(
 function entity(
   partial: Partial<OverviewEntity> & Pick<OverviewEntity, 'entityRef'>,
 ): OverviewEntity {
-  return {
+  const row: OverviewEntity = {
     owner: 'group:default/shop-team',
     clusters: ['homelab'],
     mesh: 'linkerd',
+    meshTitle: 'Linkerd',
     dataPlane: 'sidecar',
     pods: 2,
     meshedPods: 2,
@@ -49,6 +50,9 @@ function entity(
     errors: [],
     ...partial,
   };
+  // As the backend sends it: no title when no mesh runs there.
+  if (row.mesh === 'none') delete row.meshTitle;
+  return row;
 }
 
 const entities: OverviewEntity[] = [
@@ -94,6 +98,7 @@ const entities: OverviewEntity[] = [
     entityRef: 'component:default/orders',
     clusters: ['cloud'],
     mesh: 'istio',
+    meshTitle: 'Istio',
     mtlsMode: 'strict',
     successRate: 0.9961,
     requestsPerSecond: 18.4,
@@ -107,6 +112,7 @@ const entities: OverviewEntity[] = [
     entityRef: 'component:default/inventory',
     clusters: ['cloud'],
     mesh: 'istio',
+    meshTitle: 'Istio',
     mtlsMode: 'permissive',
     encryptedShare: 0.8,
     successRate: 0.992,
@@ -116,6 +122,7 @@ const entities: OverviewEntity[] = [
     entityRef: 'component:default/recommendations',
     clusters: ['cloud'],
     mesh: 'istio',
+    meshTitle: 'Istio',
     dataPlane: 'ambient',
     mtlsMode: 'strict',
     successRate: null,
@@ -125,6 +132,7 @@ const entities: OverviewEntity[] = [
     entityRef: 'component:default/sensor-gateway',
     owner: 'group:default/platform-team',
     mesh: 'cilium',
+    meshTitle: 'Cilium',
     dataPlane: 'ebpf',
     mtlsMode: 'disabled',
     encryptedShare: null,
@@ -199,6 +207,7 @@ export const certificatesFixture: MeshCertificates = {
     {
       cluster: 'homelab',
       mesh: 'linkerd',
+      meshTitle: 'Linkerd',
       role: 'webhook',
       subject: 'linkerd-proxy-injector.linkerd.svc',
       issuer: 'webhook.linkerd.cluster.local',
@@ -212,6 +221,7 @@ export const certificatesFixture: MeshCertificates = {
     {
       cluster: 'homelab',
       mesh: 'linkerd',
+      meshTitle: 'Linkerd',
       role: 'issuer',
       subject: 'identity.linkerd.cluster.local',
       issuer: 'root.linkerd.cluster.local',
@@ -225,6 +235,7 @@ export const certificatesFixture: MeshCertificates = {
     {
       cluster: 'cloud',
       mesh: 'istio',
+      meshTitle: 'Istio',
       role: 'trust-anchor',
       subject: 'O=cluster.local',
       issuer: 'O=cluster.local',

@@ -48,6 +48,7 @@ const storefrontHomelab: ClusterMeshStatus = {
   cluster: 'homelab',
   namespace: 'storefront',
   mesh: 'linkerd',
+  meshTitle: 'Linkerd',
   dataPlane: 'sidecar',
   controlPlane: {
     namespace: 'linkerd',
@@ -215,6 +216,7 @@ const ordersCloud: ClusterMeshStatus = {
   cluster: 'cloud',
   namespace: 'orders',
   mesh: 'istio',
+  meshTitle: 'Istio',
   dataPlane: 'sidecar',
   controlPlane: { namespace: 'istio-system', version: '1.27.1', healthy: true },
   injection: { namespace: 'enabled', marker: 'label istio-injection=enabled' },
@@ -399,6 +401,7 @@ export const ciliumStatus = status('sensor-gateway', [
     cluster: 'homelab',
     namespace: 'sensors',
     mesh: 'cilium',
+    meshTitle: 'Cilium',
     dataPlane: 'ebpf',
     controlPlane: {
       namespace: 'kube-system',

@@ -97,7 +97,7 @@ export function CertificatesTable(props: {
     return (
       <Box p={2}>
         <Typography variant="body2" color="textSecondary">
-          No mesh certificates found (Cilium without mutual authentication has
+          No mesh certificates found (a mesh without mutual authentication has
           none; otherwise the backend could not read them).
         </Typography>
       </Box>

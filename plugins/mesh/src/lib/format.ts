@@ -1,12 +1,5 @@
 import { DataPlane, MeshName, MtlsMode } from '@meshlens/plugin-mesh-common';
 
-const MESH_LABELS: Record<MeshName, string> = {
-  linkerd: 'Linkerd',
-  istio: 'Istio',
-  cilium: 'Cilium',
-  none: 'No mesh',
-};
-
 const DATA_PLANE_LABELS: Record<DataPlane, string> = {
   sidecar: 'sidecar',
   ambient: 'ambient',
@@ -22,9 +15,12 @@ const MTLS_LABELS: Record<MtlsMode, string> = {
   unknown: 'unknown',
 };
 
-/** The adapter's title when the API gave one, else a known name, else the id. */
+/**
+ * The mesh's title as its adapter gave it to the API, else its id; the
+ * frontend knows no mesh by name.
+ */
 export const meshLabel = (mesh: MeshName, title?: string) =>
-  title ?? MESH_LABELS[mesh] ?? mesh;
+  mesh === 'none' ? 'No mesh' : title ?? mesh;
 
 export const dataPlaneLabel = (dataPlane: DataPlane) =>
   DATA_PLANE_LABELS[dataPlane] ?? dataPlane;

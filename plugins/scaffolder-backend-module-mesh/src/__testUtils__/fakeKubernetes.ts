@@ -9,7 +9,11 @@ import {
 import { http, HttpResponse } from 'msw';
 import { parse as parseYaml } from 'yaml';
 
-const BUILT_IN_TYPES: KubeResourceType[] = Object.values(KUBE_RESOURCES);
+const BUILT_IN_TYPES: KubeResourceType[] = [
+  ...Object.values(KUBE_RESOURCES),
+  { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases' },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets' },
+];
 
 /** One request the fake API server received. */
 export interface RecordedRequest {
@@ -294,6 +298,36 @@ export class FakeKubernetes {
       contentType !== 'application/merge-patch+json'
     ) {
       return this.status(415, `the fake does not take ${contentType}`);
+    }
+    if (method === 'POST') {
+      const target = `${path}/${body?.metadata?.name}`;
+      if (store.has(target)) {
+        return this.status(
+          409,
+          `${body.metadata.name} already exists (AlreadyExists)`,
+        );
+      }
+      if (isDryRun) return HttpResponse.json(body, { status: 201 });
+      const created = {
+        ...body,
+        metadata: {
+          ...body.metadata,
+          uid: `uid-${this.version}`,
+          resourceVersion: String(++this.version),
+        },
+      };
+      store.set(target, created);
+      this.onWrite?.(cluster, target, clone(created));
+      return HttpResponse.json(created, { status: 201 });
+    }
+    // A resourceVersion in a patch or apply body is a precondition.
+    const wantedVersion = body?.metadata?.resourceVersion;
+    if (
+      method === 'PATCH' &&
+      wantedVersion !== undefined &&
+      wantedVersion !== live?.metadata.resourceVersion
+    ) {
+      return this.status(409, 'the object has been modified');
     }
     if (method === 'PUT') {
       if (!live) return this.status(404, `${path} not found`);

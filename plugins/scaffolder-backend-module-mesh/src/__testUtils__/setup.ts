@@ -1,12 +1,16 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityMeshStatus } from '@meshlens/plugin-mesh-common';
 import {
   KubernetesProxyClient,
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
-import { SetupServer } from 'msw/node';
+import { setupServer, SetupServer } from 'msw/node';
 import { FakeKubernetes } from './fakeKubernetes';
 
 /** Where mockServices.discovery() puts the Kubernetes backend's proxy. */
@@ -94,5 +98,28 @@ export function statusWith(
         errors: [],
       },
     ],
+  };
+}
+
+/**
+ * A fake cluster behind msw for the tests of a describe block, fresh for
+ * each test, and a client of its `homelab` cluster through the proxy.
+ */
+export function useFakeCluster() {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  let fake: FakeKubernetes | undefined;
+  beforeEach(() => {
+    fake = fakeCluster(server);
+  });
+  return {
+    get fake(): FakeKubernetes {
+      return fake!;
+    },
+    api: () =>
+      actionOptions().kubernetes({
+        cluster: 'homelab',
+        credentials: mockCredentials.user(),
+      }),
   };
 }

@@ -69,13 +69,22 @@ describe('mesh:namespace:onboard', () => {
     );
   }
 
-  const writes = () =>
-    fake.mutations().map(({ method, path: p, contentType, body }) => ({
-      method,
-      path: p,
-      contentType,
-      body,
-    }));
+  const LEASE = '/apis/coordination.k8s.io/v1/namespaces/';
+  const isDryRun = (p: string) => p.includes('dryRun=All');
+  const requestsOf = (keep: (p: string) => boolean) =>
+    fake
+      .mutations()
+      .filter(r => keep(r.path))
+      .map(({ method, path: p, contentType, body }) => ({
+        method,
+        path: p,
+        contentType,
+        body,
+      }));
+  /** The writes of the plan: no dry run, no Lease. */
+  const writes = () => requestsOf(p => !isDryRun(p) && !p.startsWith(LEASE));
+  const dryRuns = () => requestsOf(isDryRun);
+  const leaseRequests = () => requestsOf(p => p.startsWith(LEASE));
 
   describe('Linkerd', () => {
     beforeEach(() => {
@@ -102,7 +111,10 @@ describe('mesh:namespace:onboard', () => {
           path: `/api/v1/namespaces/sensors${FM}`,
           contentType: MERGE,
           body: {
-            metadata: { annotations: { 'linkerd.io/inject': 'enabled' } },
+            metadata: {
+              resourceVersion: expect.any(String),
+              annotations: { 'linkerd.io/inject': 'enabled' },
+            },
           },
         },
       ]);
@@ -251,6 +263,7 @@ describe('mesh:namespace:onboard', () => {
           contentType: MERGE,
           body: {
             metadata: {
+              resourceVersion: expect.any(String),
               annotations: {
                 'linkerd.io/inject': 'enabled',
                 'config.linkerd.io/default-inbound-policy': 'deny',
@@ -284,6 +297,7 @@ describe('mesh:namespace:onboard', () => {
         expect.objectContaining({
           body: {
             metadata: {
+              resourceVersion: expect.any(String),
               annotations: {
                 'linkerd.io/inject': 'enabled',
                 'config.linkerd.io/default-inbound-policy': 'all-authenticated',
@@ -333,9 +347,20 @@ describe('mesh:namespace:onboard', () => {
         { isDryRun: true },
       );
       await done;
-      expect(fake.mutations()).toEqual([]);
-      expect(fake.requests.every(r => r.method === 'GET')).toBe(true);
+      // Only dry runs: every write sent once with dryRun=All, no Lease.
+      expect(writes()).toEqual([]);
+      expect(leaseRequests()).toEqual([]);
+      expect(dryRuns()).toHaveLength(6);
       const out = outputs(ctx);
+      expect(out.preview.map((p: any) => `${p.kind} ${p.result}`)).toEqual([
+        'Server ok',
+        'Server ok',
+        'MeshTLSAuthentication ok',
+        'AuthorizationPolicy ok',
+        'NetworkPolicy ok',
+        'Namespace ok',
+      ]);
+      expect(out.planHash).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(
         out.changes.map((c: any) => `${c.action} ${c.kind} ${c.name}`),
       ).toEqual([
@@ -357,13 +382,15 @@ describe('mesh:namespace:onboard', () => {
         dryRun: true,
       });
       await done;
-      expect(fake.mutations()).toEqual([]);
+      expect(writes()).toEqual([]);
+      expect(dryRuns()).toHaveLength(1);
       expect(outputs(ctx).changes).toHaveLength(1);
     });
 
     it('rolls back the first two writes when the third fails, and names the step', async () => {
       const before = fake.snapshot('homelab');
-      fake.failWrite(3);
+      // Write 1 is the Lease; the plan's third write is the fourth.
+      fake.failWrite(4);
       const { done } = run({
         cluster: 'homelab',
         namespace: 'sensors',
@@ -371,22 +398,24 @@ describe('mesh:namespace:onboard', () => {
         defaultPolicy: 'allow-same-namespace',
       });
       await expect(done).rejects.toThrow(
-        'Step "Create MeshTLSAuthentication sensors/meshlens-default" failed: Request failed with 500 Internal Server Error: injected failure of write 3. Rolled back: Create Server sensors/meshlens-port-9100; Create Server sensors/meshlens-port-8080.',
+        'Step "Create MeshTLSAuthentication sensors/meshlens-default" failed: Request failed with 500 Internal Server Error: injected failure of write 4 (a 5xx or lost reply: it may have been applied, so it is undone if it is there). Rolled back: Create Server sensors/meshlens-port-9100; Create Server sensors/meshlens-port-8080.',
       );
       expect(writes().map(w => `${w.method} ${w.path}`)).toEqual([
         `PATCH /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080${FM}`,
         `PATCH /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-9100${FM}`,
         `PATCH /apis/policy.linkerd.io/v1alpha1/namespaces/sensors/meshtlsauthentications/meshlens-default${FM}`,
-        'DELETE /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-9100',
-        'DELETE /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080',
+        `DELETE /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-9100${FM}`,
+        `DELETE /apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080${FM}`,
       ]);
+      // The Lease is gone too: the cluster is as it was.
       expect(fake.snapshot('homelab')).toEqual(before);
     });
 
     it('does not delete an object somebody re-created after onboarding created it', async () => {
       const serverPath =
         '/apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-8080';
-      fake.failWrite(3);
+      // Write 1 is the Lease.
+      fake.failWrite(4);
       let writesSeen = 0;
       fake.onWrite = cluster => {
         if (++writesSeen !== 2) return;
@@ -398,18 +427,34 @@ describe('mesh:namespace:onboard', () => {
           metadata: { ...theirs.metadata, uid: 'someone-else' },
         });
       };
-      const { done } = run({
+      const { ctx, done } = run({
         cluster: 'homelab',
         namespace: 'sensors',
         mesh: 'linkerd',
         defaultPolicy: 'allow-same-namespace',
       });
       await expect(done).rejects.toThrow(
-        /Rolled back: Create Server sensors\/meshlens-port-9100\. Could NOT roll back \(fix by hand\): Create Server sensors\/meshlens-port-8080: Request failed with 409 Conflict: Precondition failed: UID in precondition: uid-\d+, UID in object meta: someone-else\.$/,
+        /Rolled back: Create Server sensors\/meshlens-port-9100\. Could NOT roll back Server meshlens-port-8080 \(Create Server sensors\/meshlens-port-8080: re-created by someone else since \(uid someone-else, not uid-\d+\); left as it is\)\. Finish by hand: kubectl -n sensors delete servers\.policy\.linkerd\.io meshlens-port-8080$/,
       );
       expect(fake.get('homelab', serverPath)?.metadata.uid).toBe(
         'someone-else',
       );
+      expect(writes().filter(w => w.method === 'DELETE')).toEqual([
+        expect.objectContaining({
+          path: `/apis/policy.linkerd.io/v1beta3/namespaces/sensors/servers/meshlens-port-9100${FM}`,
+        }),
+      ]);
+      expect(outputs(ctx).leftovers).toEqual([
+        {
+          kind: 'Server',
+          name: 'meshlens-port-8080',
+          namespace: 'sensors',
+          state: expect.stringContaining('re-created by someone else'),
+          commands: [
+            'kubectl -n sensors delete servers.policy.linkerd.io meshlens-port-8080',
+          ],
+        },
+      ]);
     });
 
     it('puts the namespace and changed objects back exactly as they were when a later step fails', async () => {
@@ -438,8 +483,8 @@ describe('mesh:namespace:onboard', () => {
         pod('sensors', 'sensor-gateway-1', 'sensor-gateway'),
       );
       const before = fake.snapshot('homelab');
-      // Writes: NetworkPolicy, Namespace, then the restart of the Deployment fails.
-      fake.failWrite(3, 503);
+      // Writes: the Lease, NetworkPolicy, Namespace, then the restart of the Deployment fails.
+      fake.failWrite(4, 503);
       const { done } = run({
         cluster: 'homelab',
         namespace: 'sensors',
@@ -457,6 +502,7 @@ describe('mesh:namespace:onboard', () => {
         contentType: MERGE,
         body: {
           metadata: {
+            resourceVersion: expect.any(String),
             annotations: {
               'linkerd.io/inject': 'disabled',
               'config.linkerd.io/default-inbound-policy': null,
@@ -482,12 +528,13 @@ describe('mesh:namespace:onboard', () => {
         allowFrom: ['storefront'],
       };
       await run(input).done;
-      const firstWrites = fake.mutations().length;
-      expect(firstWrites).toBe(6);
+      expect(writes()).toHaveLength(6);
+      const firstRequests = fake.mutations().length;
 
       const second = run(input);
       await second.done;
-      expect(fake.mutations()).toHaveLength(firstWrites);
+      // No dry run, no Lease, no write.
+      expect(fake.mutations()).toHaveLength(firstRequests);
       const out = outputs(second.ctx);
       expect(out.changes).toEqual([]);
       expect(out.summary).toMatch(
@@ -545,6 +592,7 @@ describe('mesh:namespace:onboard', () => {
           path: `/apis/apps/v1/namespaces/sensors/deployments/sensor-gateway${FM}`,
           contentType: MERGE,
           body: {
+            metadata: { resourceVersion: expect.any(String) },
             spec: {
               template: {
                 metadata: {
@@ -714,7 +762,12 @@ describe('mesh:namespace:onboard', () => {
           method: 'PATCH',
           path: `/api/v1/namespaces/orders${FM}`,
           contentType: MERGE,
-          body: { metadata: { labels: { 'istio-injection': 'enabled' } } },
+          body: {
+            metadata: {
+              resourceVersion: expect.any(String),
+              labels: { 'istio-injection': 'enabled' },
+            },
+          },
         },
       ]);
     });
@@ -740,6 +793,7 @@ describe('mesh:namespace:onboard', () => {
         contentType: MERGE,
         body: {
           metadata: {
+            resourceVersion: expect.any(String),
             labels: { 'istio.io/rev': 'canary', 'istio-injection': null },
           },
         },
@@ -800,7 +854,12 @@ describe('mesh:namespace:onboard', () => {
             ],
           },
         }),
-        { metadata: { labels: { 'istio.io/dataplane-mode': 'ambient' } } },
+        {
+          metadata: {
+            resourceVersion: expect.any(String),
+            labels: { 'istio.io/dataplane-mode': 'ambient' },
+          },
+        },
       ]);
     });
 

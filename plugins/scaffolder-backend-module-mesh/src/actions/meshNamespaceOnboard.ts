@@ -5,6 +5,7 @@ import { StableTemplateAction } from './options';
 import { meshNamespaceOnboardPermission } from '@meshlens/plugin-mesh-common';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { onboardNamespace } from '../onboarding/onboard';
+import { OnboardingStepError } from '../onboarding/transaction';
 import { parseOnboardingRequest } from '../onboarding/validation';
 import { examples } from './meshNamespaceOnboard.examples';
 import {
@@ -13,6 +14,19 @@ import {
   meshInputDescription,
   onboardingMeshes,
 } from './options';
+
+/**
+ * The fields of one change (a ChangeRecord), in `changes` and `preview`;
+ * `zod` is the schema's own `z`, which this package does not import.
+ */
+const changeFields = (zod: any) => ({
+  action: zod.enum(['patch', 'apply', 'restart']),
+  apiVersion: zod.string(),
+  kind: zod.string(),
+  name: zod.string(),
+  namespace: zod.string().optional(),
+  description: zod.string(),
+});
 
 /**
  * `mesh:namespace:onboard`: puts a namespace into a mesh with its real
@@ -123,20 +137,22 @@ export function createMeshNamespaceOnboardAction(
                 'Only compute and output the change set, as in a dry run of the template.',
             })
             .optional(),
+        planHash: z =>
+          z
+            .string({
+              description:
+                'The planHash output of the preview (dry run): the apply stops before any write when the plan differs, because the cluster changed in between.',
+            })
+            .regex(/^sha256:[0-9a-f]{64}$/, {
+              message: 'planHash must be sha256:<64 hex digits>, as output',
+            })
+            .optional(),
       },
       output: {
         changes: z =>
-          z.array(
-            z.object({
-              action: z.enum(['patch', 'apply', 'restart']),
-              apiVersion: z.string(),
-              kind: z.string(),
-              name: z.string(),
-              namespace: z.string().optional(),
-              description: z.string(),
-            }),
-            { description: 'What was changed, or would be.' },
-          ),
+          z.array(z.object(changeFields(z)), {
+            description: 'What was changed, or would be.',
+          }),
         manifests: z =>
           z.array(z.string(), {
             description: 'Written manifest paths, relative to the workspace.',
@@ -160,6 +176,46 @@ export function createMeshNamespaceOnboardAction(
               complete: z.boolean(),
             })
             .optional(),
+        preview: z =>
+          z.array(
+            z.object({
+              ...changeFields(z),
+              result: z.enum([
+                'ok',
+                'forbidden',
+                'invalid',
+                'conflict',
+                'unknown-kind',
+                'error',
+              ]),
+              message: z.string(),
+            }),
+            {
+              description:
+                'What the API server answered to each write sent with dryRun=All: admission, RBAC, validation, conflicts, unknown kinds.',
+            },
+          ),
+        planHash: z =>
+          z.string({
+            description:
+              'The hash of the plan previewed or applied; give it as the planHash input to apply exactly this plan.',
+          }),
+        leftovers: z =>
+          z
+            .array(
+              z.object({
+                kind: z.string(),
+                name: z.string(),
+                namespace: z.string().optional(),
+                state: z.string(),
+                commands: z.array(z.string()),
+              }),
+              {
+                description:
+                  'Set when a rollback did not finish: what is left, and the kubectl commands that finish the job.',
+              },
+            )
+            .optional(),
       },
     },
     async handler(ctx) {
@@ -171,7 +227,7 @@ export function createMeshNamespaceOnboardAction(
       const dryRun = Boolean(ctx.isDryRun || ctx.input.dryRun);
       const api = options.kubernetes({ cluster: request.cluster, credentials });
 
-      const result = await onboardNamespace({
+      const run = onboardNamespace({
         api,
         meshes,
         mesh,
@@ -191,6 +247,9 @@ export function createMeshNamespaceOnboardAction(
         meshStatus: options.meshStatus,
         protectedNamespaces: settings.protectedNamespaces,
         signal: ctx.signal,
+        taskId: ctx.task.id,
+        checkpoint: opts => ctx.checkpoint(opts),
+        expectedPlanHash: ctx.input.planHash,
         log: message => ctx.logger.info(message),
         authorize: async () => {
           // Decided for the entity, so a policy may allow its owners only;
@@ -224,11 +283,19 @@ export function createMeshNamespaceOnboardAction(
         },
       });
 
+      const result = await run.catch(error => {
+        if (error instanceof OnboardingStepError && error.leftovers.length) {
+          ctx.output('leftovers', error.leftovers);
+        }
+        throw error;
+      });
       ctx.logger.info(result.summary);
       ctx.output('changes', result.changes);
       ctx.output('manifests', result.manifests);
       ctx.output('summary', result.summary);
       ctx.output('checks', result.checks);
+      ctx.output('preview', result.preview);
+      ctx.output('planHash', result.planHash);
       if (result.rollout) {
         ctx.output('rollout', result.rollout);
       }

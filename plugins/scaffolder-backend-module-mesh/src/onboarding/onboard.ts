@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { MeshCheck } from '@meshlens/plugin-mesh-common';
 import {
   KUBE_RESOURCES,
@@ -10,8 +10,11 @@ import { desiredState } from './changeSet';
 import { OnboardingMesh, OnboardingMeshes } from './meshes';
 import { describeProblems, runPreflightChecks } from './checks';
 import { writeManifests } from './manifests';
-import { executeSteps, planChanges, Step } from './plan';
-import { planRestarts, RolloutReport, waitForMeshedPods } from './rollout';
+import { acquireNamespaceLock, LEASE_NAME } from './lease';
+import { Plan, readPlan } from './plan';
+import { describeRefusals, PreviewResult, previewWrites } from './preview';
+import { RolloutReport, waitForMeshedPods } from './rollout';
+import { applyPlan, Checkpoint, JsonValue } from './transaction';
 import { ChangeRecord, OnboardingRequest } from './types';
 
 /** How onboarding delivers the change. */
@@ -24,6 +27,10 @@ export interface OnboardingResult {
   manifests: string[];
   rollout?: RolloutReport;
   summary: string;
+  /** The API server's answer per write, sent with dryRun=All. */
+  preview: PreviewResult[];
+  /** The hash of the plan previewed or applied; empty when nothing changes. */
+  planHash: string;
 }
 
 async function servicePorts(
@@ -40,9 +47,13 @@ async function servicePorts(
   return [...ports];
 }
 
+const listChanges = (changes: ChangeRecord[]) =>
+  changes.map(c => `- ${c.description}`).join('\n');
+
 /**
- * Onboards a namespace: pre-flight checks, the change set, then either
- * manifests in the workspace, nothing (dry run), or an all-or-nothing apply.
+ * Onboards a namespace: pre-flight checks, the plan, its server-side dry
+ * run, then either manifests in the workspace, nothing (dry run), or a
+ * transactional apply under the namespace's Lease.
  */
 export async function onboardNamespace(options: {
   api: KubernetesClusterClient;
@@ -59,13 +70,24 @@ export async function onboardNamespace(options: {
   /** Throws when the initiator may not change the cluster. */
   authorize(): Promise<void>;
   log(message: string): void;
+  /** The task's id: the holder of the namespace's Lease. */
+  taskId: string;
+  /** ctx.checkpoint, so that a restarted task resumes where it was. */
+  checkpoint: Checkpoint;
+  /** The hash of the previewed plan; the apply stops if the plan differs. */
+  expectedPlanHash?: string;
+  /** How long the Lease holds without its holder (default: the rollout timeout + 5 min). */
+  lockTtlSeconds?: number;
+  /** The timeout of each Kubernetes request (default: the client's). */
+  requestTimeoutMs?: number;
   meshStatus?: MeshStatusService;
   protectedNamespaces?: string[];
   signal?: AbortSignal;
   now?: () => Date;
 }): Promise<OnboardingResult> {
-  const { api, mesh, request, log } = options;
+  const { api, mesh, request, log, signal } = options;
   const target = `${request.cluster}/${request.namespace}`;
+  const calls = { signal, timeoutMs: options.requestTimeoutMs };
 
   const preflight = await runPreflightChecks({
     api,
@@ -102,27 +124,23 @@ export async function onboardNamespace(options: {
     ports,
   });
   desired.notes.forEach(log);
-
-  const plan = await planChanges({
+  const notes = desired.notes.length ? `\n${desired.notes.join('\n')}` : '';
+  const planning = {
     api,
+    mesh,
     request,
     desired,
     liveNamespace: preflight.namespace,
-  });
-  const restartSteps: Step[] =
-    options.restartWorkloads && desired.restartNeeded
-      ? await planRestarts({
-          api,
-          cluster: request.cluster,
-          namespace: request.namespace,
-          mesh,
-          controlPlane,
-          now: options.now ?? (() => new Date()),
-        })
-      : [];
-  const steps = [...plan.steps, ...restartSteps];
-  const changes = steps.map(s => s.change);
-  const notes = desired.notes.length ? `\n${desired.notes.join('\n')}` : '';
+    controlPlane,
+    restartWorkloads: options.restartWorkloads,
+    now: options.now ?? (() => new Date()),
+    signal,
+  };
+  const base = { checks: preflight.checks, manifests: [] as string[] };
+
+  const first = await readPlan(planning);
+  const changes = first.writes.map(w => w.change);
+  const restarts = first.writes.filter(w => w.op === 'restart');
 
   if (options.delivery === 'manifests') {
     const manifests = await writeManifests({
@@ -132,66 +150,145 @@ export async function onboardNamespace(options: {
       desired,
     });
     const restartHint =
-      restartSteps.length > 0
-        ? `\nOnce applied, restart so pods get the data plane: ${restartSteps
+      restarts.length > 0
+        ? `\nOnce applied, restart so pods get the data plane: ${restarts
             .map(
-              s =>
+              w =>
                 `kubectl -n ${
                   request.namespace
-                } rollout restart ${s.change.kind.toLowerCase()}/${
-                  s.change.name
-                }`,
+                } rollout restart ${w.change.kind.toLowerCase()}/${w.name}`,
             )
             .join('; ')}`
         : '';
     return {
-      checks: preflight.checks,
+      ...base,
       changes,
       manifests,
+      preview: [],
+      planHash: first.hash,
       summary: `Wrote ${manifests.length} manifest files for ${target} (${request.mesh}); the cluster was not changed. ${changes.length} change(s) against the cluster as it is now.${restartHint}${notes}`,
     };
   }
 
-  if (steps.length === 0) {
-    return {
-      checks: preflight.checks,
-      changes: [],
-      manifests: [],
-      summary: `Nothing to change: ${target} is already onboarded to ${
-        request.mesh
-      } as requested (${plan.unchanged.join(', ')}).${notes}`,
-    };
-  }
+  const nothingToChange = (unchanged: string[]): OnboardingResult => ({
+    ...base,
+    changes: [],
+    preview: [],
+    planHash: '',
+    summary: `Nothing to change: ${target} is already onboarded to ${
+      request.mesh
+    } as requested (${unchanged.join(', ')}).${notes}`,
+  });
+  if (first.writes.length === 0) return nothingToChange(first.unchanged);
 
   if (options.dryRun) {
+    const preview = await previewWrites(api, first.writes, calls);
+    const refusals = describeRefusals(preview);
     return {
-      checks: preflight.checks,
+      ...base,
       changes,
-      manifests: [],
+      preview,
+      planHash: first.hash,
       summary: `Dry run: ${
         changes.length
-      } change(s) would be made to ${target}:\n${changes
-        .map(c => `- ${c.description}`)
-        .join('\n')}${notes}`,
+      } change(s) would be made to ${target}:\n${listChanges(changes)}${
+        refusals
+          ? `\nThe API server would refuse (dry run):\n${refusals}`
+          : `\nThe API server accepts every write (dry run); plan ${first.hash}.`
+      }${notes}`,
     };
   }
 
   await options.authorize();
-  await executeSteps(api, steps, log);
-
+  const lock = await acquireNamespaceLock({
+    api,
+    namespace: request.namespace,
+    holder: options.taskId,
+    ttlSeconds:
+      options.lockTtlSeconds ?? options.rollout.timeoutMs / 1000 + 300,
+    signal,
+  });
+  log(`Holding Lease ${request.namespace}/${LEASE_NAME} for ${options.taskId}`);
   let rollout: RolloutReport | undefined;
-  let rolloutLine = '';
-  if (options.restartWorkloads && mesh.dataPlane.waitForPods) {
-    rollout = await waitForMeshedPods({
+  let preview: PreviewResult[] = [];
+  let plan: Plan;
+  try {
+    // Read again under the lock; a resumed task gets the plan it started.
+    const checked = (await options.checkpoint({
+      key: 'meshlens.onboard.plan',
+      fn: async () => {
+        const locked = await readPlan(planning);
+        if (
+          options.expectedPlanHash &&
+          options.expectedPlanHash !== locked.hash
+        ) {
+          throw new ConflictError(
+            `The cluster changed since the preview: the plan previewed (${
+              options.expectedPlanHash
+            }) is not the plan now (${
+              locked.hash
+            }); nothing was changed. Preview again, then apply. The plan now:\n${listChanges(
+              locked.writes.map(w => w.change),
+            )}`,
+          );
+        }
+        const answers = await previewWrites(api, locked.writes, calls);
+        const refusals = describeRefusals(answers);
+        if (refusals) {
+          throw new InputError(
+            `The API server refuses the plan for ${target} (dry run); nothing was changed:\n${refusals}`,
+          );
+        }
+        return { ...locked, preview: answers } as unknown as JsonValue;
+      },
+    })) as unknown as Plan & { preview: PreviewResult[] };
+    plan = checked;
+    preview = checked.preview;
+    if (plan.writes.length === 0) return nothingToChange(plan.unchanged);
+    const waits = options.restartWorkloads && mesh.dataPlane.waitForPods;
+    await applyPlan({
       api,
-      cluster: request.cluster,
-      namespace: request.namespace,
-      mesh,
-      controlPlane,
-      timeoutMs: options.rollout.timeoutMs,
-      intervalMs: options.rollout.intervalMs,
-      signal: options.signal,
+      writes: plan.writes,
+      checkpoint: options.checkpoint,
+      log,
+      signal,
+      timeoutMs: options.requestTimeoutMs,
+      markerSet: ns =>
+        ns !== undefined &&
+        mesh.adapter.onboarding.enrolmentMarker(ns) !== undefined,
+      afterWrites: waits
+        ? async () => {
+            rollout = await waitForMeshedPods({
+              api,
+              cluster: request.cluster,
+              namespace: request.namespace,
+              mesh,
+              controlPlane,
+              timeoutMs: options.rollout.timeoutMs,
+              intervalMs: options.rollout.intervalMs,
+              restarted: plan.writes
+                .filter(w => w.op === 'restart')
+                .map(w => ({ kind: w.change.kind, name: w.name })),
+              signal,
+            });
+            if (signal?.aborted) {
+              throw new Error('the task was cancelled during the rollout');
+            }
+          }
+        : undefined,
     });
+  } finally {
+    await lock
+      .release()
+      .catch(error =>
+        log(
+          `Could not release Lease ${request.namespace}/${LEASE_NAME} (${error}); it expires by itself, or: kubectl -n ${request.namespace} delete lease ${LEASE_NAME}`,
+        ),
+      );
+  }
+
+  let rolloutLine = '';
+  if (rollout) {
     rolloutLine = rollout.complete
       ? `\nAll ${rollout.pods} pod(s) run with the ${request.mesh} data plane.`
       : `\nOnly ${rollout.meshedPods} of ${rollout.pods} pod(s) run with the ${
@@ -203,14 +300,15 @@ export async function onboardNamespace(options: {
       log(rolloutLine.trim());
     }
   }
-
+  const applied = plan.writes.map(w => w.change);
   return {
-    checks: preflight.checks,
-    changes,
-    manifests: [],
+    ...base,
+    changes: applied,
     rollout,
-    summary: `Applied ${changes.length} change(s) to ${target}:\n${changes
-      .map(c => `- ${c.description}`)
-      .join('\n')}${rolloutLine}${notes}`,
+    preview,
+    planHash: plan.hash,
+    summary: `Applied ${applied.length} change(s) to ${target}:\n${listChanges(
+      applied,
+    )}${rolloutLine}${notes}`,
   };
 }

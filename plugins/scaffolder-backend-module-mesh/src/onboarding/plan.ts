@@ -1,20 +1,15 @@
-import { CustomErrorBase } from '@backstage/errors';
 import {
   KUBE_RESOURCES,
   KubeObject,
   KubeResourceType,
   KubernetesClusterClient,
+  MeshControlPlaneState,
   resourceTypeOf,
 } from '@meshlens/plugin-mesh-node';
-import { FIELD_MANAGER } from './changeSet';
-import { ChangeRecord, DesiredState, OnboardingRequest } from './types';
-
-/** One write, with the write that undoes it. */
-export interface Step {
-  change: ChangeRecord;
-  apply(api: KubernetesClusterClient): Promise<void>;
-  rollback(api: KubernetesClusterClient): Promise<void>;
-}
+import { OnboardingMesh } from './meshes';
+import { planRestarts } from './rollout';
+import { DesiredState, OnboardingRequest } from './types';
+import { NamespaceWrite, ObjectWrite, PlannedWrite, planHash } from './writes';
 
 /** True when every field of `wanted` has the same value in `actual`. */
 export function isSubset(wanted: unknown, actual: unknown): boolean {
@@ -36,69 +31,28 @@ export function isSubset(wanted: unknown, actual: unknown): boolean {
   );
 }
 
-/** The object as it was, ready to PUT over its current version. */
-function restorable(previous: KubeObject, current: KubeObject): KubeObject {
-  const { managedFields, resourceVersion, generation, ...metadata } =
-    previous.metadata as KubeObject['metadata'] & Record<string, unknown>;
-  const { status, ...rest } = previous;
-  return {
-    ...rest,
-    metadata: {
-      ...metadata,
-      resourceVersion: (current.metadata as Record<string, unknown>)
-        .resourceVersion,
-    } as KubeObject['metadata'],
-  };
-}
-
-function objectStep(
+function objectWrite(
   desired: KubeObject,
   live: KubeObject | undefined,
   types: KubeResourceType[],
-): Step {
+): ObjectWrite {
   const type = resourceTypeOf(desired, types);
   const { apiVersion, kind } = type;
   const { name, namespace } = desired.metadata;
-  const writing = { fieldManager: FIELD_MANAGER };
-  // The object this run created, so a rollback deletes that one only and
-  // never one somebody made again meanwhile.
-  let created: KubeObject | undefined;
   return {
+    op: 'object',
+    type,
+    name,
+    namespace,
+    desired,
+    ...(live ? { live } : {}),
     change: {
       action: 'apply',
       apiVersion,
       kind,
-      name: desired.metadata.name,
-      namespace: desired.metadata.namespace,
-      description: `${live ? 'Update' : 'Create'} ${kind} ${
-        desired.metadata.namespace
-      }/${desired.metadata.name}`,
-    },
-    async apply(api) {
-      created = await api.apply(type, desired, writing);
-    },
-    async rollback(api) {
-      if (!live) {
-        const uid = created?.metadata.uid;
-        await api.delete(type, name, namespace, {
-          ...(uid ? { preconditions: { uid } } : {}),
-        });
-        return;
-      }
-      const current = await api.get(type, name, namespace);
-      if (!current) {
-        const { resourceVersion, ...metadata } = live.metadata as Record<
-          string,
-          unknown
-        >;
-        await api.apply(
-          type,
-          { ...live, metadata: metadata as KubeObject['metadata'] },
-          writing,
-        );
-        return;
-      }
-      await api.replace(type, restorable(live, current), writing);
+      name,
+      namespace,
+      description: `${live ? 'Update' : 'Create'} ${kind} ${namespace}/${name}`,
     },
   };
 }
@@ -112,11 +66,11 @@ function describeKeys(
   );
 }
 
-function namespaceStep(
+function namespaceWrite(
   request: OnboardingRequest,
   desired: DesiredState,
   live: KubeObject,
-): Step | undefined {
+): NamespaceWrite | undefined {
   const diff = (
     wanted: Record<string, string | null>,
     current: Record<string, string> | undefined,
@@ -137,29 +91,19 @@ function namespaceStep(
     desired.namespace.annotations,
     live.metadata.annotations,
   );
-  const patch = (l: Record<string, unknown>, a: Record<string, unknown>) => ({
-    metadata: {
-      ...(Object.keys(l).length ? { labels: l } : {}),
-      ...(Object.keys(a).length ? { annotations: a } : {}),
-    },
-  });
   if (
     Object.keys(labels.next).length === 0 &&
     Object.keys(annotations.next).length === 0
   ) {
     return undefined;
   }
-  const write = (api: KubernetesClusterClient, body: object) =>
-    api.mergePatch(
-      KUBE_RESOURCES.namespace,
-      request.namespace,
-      undefined,
-      body,
-      {
-        fieldManager: FIELD_MANAGER,
-      },
-    );
   return {
+    op: 'namespace',
+    type: KUBE_RESOURCES.namespace,
+    name: request.namespace,
+    next: { labels: labels.next, annotations: annotations.next },
+    previous: { labels: labels.previous, annotations: annotations.previous },
+    resourceVersion: live.metadata.resourceVersion ?? '',
     change: {
       action: 'patch',
       apiVersion: 'v1',
@@ -169,13 +113,6 @@ function namespaceStep(
         ...describeKeys('label', labels.next),
         ...describeKeys('annotation', annotations.next),
       ].join(', ')}`,
-    },
-    async apply(api) {
-      await write(api, patch(labels.next, annotations.next));
-    },
-    async rollback(api) {
-      // null removes the keys that did not exist before.
-      await write(api, patch(labels.previous, annotations.previous));
     },
   };
 }
@@ -191,15 +128,17 @@ export async function planChanges(options: {
   request: OnboardingRequest;
   desired: DesiredState;
   liveNamespace: KubeObject;
-}): Promise<{ steps: Step[]; unchanged: string[] }> {
-  const { api, request, desired, liveNamespace } = options;
-  const steps: Step[] = [];
+  signal?: AbortSignal;
+}): Promise<{ writes: PlannedWrite[]; unchanged: string[] }> {
+  const { api, request, desired, liveNamespace, signal } = options;
+  const writes: PlannedWrite[] = [];
   const unchanged: string[] = [];
   for (const obj of desired.objects) {
     const live = await api.get(
       resourceTypeOf(obj, desired.resourceTypes),
       obj.metadata.name,
       obj.metadata.namespace,
+      { signal },
     );
     if (
       live &&
@@ -210,83 +149,57 @@ export async function planChanges(options: {
         `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`,
       );
     } else {
-      steps.push(objectStep(obj, live, desired.resourceTypes));
+      writes.push(objectWrite(obj, live, desired.resourceTypes));
     }
   }
-  const ns = namespaceStep(request, desired, liveNamespace);
+  const ns = namespaceWrite(request, desired, liveNamespace);
   if (ns) {
-    steps.push(ns);
+    writes.push(ns);
   } else {
     unchanged.push(`Namespace ${request.namespace} enrolment marker`);
   }
-  return { steps, unchanged };
+  return { writes, unchanged };
 }
 
-/** Why a run failed, naming the step and what was put back. */
-export class OnboardingStepError extends CustomErrorBase {
-  name = 'OnboardingStepError' as const;
-
-  constructor(
-    message: string,
-    readonly failedStep: string,
-    readonly rolledBack: string[],
-    readonly rollbackFailures: string[],
-  ) {
-    super(message);
-  }
+/** The plan of a run: the writes, in order, and their hash. */
+export interface Plan {
+  writes: PlannedWrite[];
+  unchanged: string[];
+  hash: string;
 }
 
-/**
- * Runs the steps in order; on the first failure, undoes the steps already
- * done in reverse order and throws an {@link OnboardingStepError}.
- */
-export async function executeSteps(
-  api: KubernetesClusterClient,
-  steps: Step[],
-  log: (message: string) => void,
-): Promise<void> {
-  const done: Step[] = [];
-  for (const step of steps) {
-    try {
-      await step.apply(api);
-      done.push(step);
-      log(`Done: ${step.change.description}`);
-    } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
-      const rolledBack: string[] = [];
-      const failures: string[] = [];
-      for (const previous of [...done].reverse()) {
-        try {
-          await previous.rollback(api);
-          rolledBack.push(previous.change.description);
-          log(`Rolled back: ${previous.change.description}`);
-        } catch (rollbackError) {
-          failures.push(
-            `${previous.change.description}: ${
-              rollbackError instanceof Error
-                ? rollbackError.message
-                : String(rollbackError)
-            }`,
-          );
-        }
-      }
-      const parts = [
-        `Step "${step.change.description}" failed: ${cause}.`,
-        rolledBack.length > 0
-          ? `Rolled back: ${rolledBack.join('; ')}.`
-          : 'Nothing had been changed before it.',
-      ];
-      if (failures.length > 0) {
-        parts.push(
-          `Could NOT roll back (fix by hand): ${failures.join('; ')}.`,
-        );
-      }
-      throw new OnboardingStepError(
-        parts.join(' '),
-        step.change.description,
-        rolledBack,
-        failures,
-      );
-    }
-  }
+/** Reads the cluster and plans the writes: objects, the marker, then restarts. */
+export async function readPlan(options: {
+  api: KubernetesClusterClient;
+  mesh: OnboardingMesh;
+  request: OnboardingRequest;
+  desired: DesiredState;
+  liveNamespace: KubeObject;
+  controlPlane: MeshControlPlaneState;
+  restartWorkloads: boolean;
+  now: () => Date;
+  signal?: AbortSignal;
+}): Promise<Plan> {
+  const { api, request, desired, signal } = options;
+  const plan = await planChanges({
+    api,
+    request,
+    desired,
+    liveNamespace: options.liveNamespace,
+    signal,
+  });
+  const restarts =
+    options.restartWorkloads && desired.restartNeeded
+      ? await planRestarts({
+          api,
+          cluster: request.cluster,
+          namespace: request.namespace,
+          mesh: options.mesh,
+          controlPlane: options.controlPlane,
+          now: options.now,
+          signal,
+        })
+      : [];
+  const writes = [...plan.writes, ...restarts];
+  return { writes, unchanged: plan.unchanged, hash: planHash(writes) };
 }

@@ -1,6 +1,7 @@
 import {
   KUBE_RESOURCES,
   KubeObject,
+  KubeResourceType,
   KubernetesClusterClient,
   labelSelectorFromSpec,
   matchesLabelSelector,
@@ -8,12 +9,9 @@ import {
   MeshNamespaceContext,
   WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
-import { FIELD_MANAGER } from './changeSet';
+import { CustomErrorBase } from '@backstage/errors';
 import { OnboardingMesh } from './meshes';
-import { Step } from './plan';
-
-/** The annotation `kubectl rollout restart` sets on a pod template. */
-export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+import { RestartWrite, restartedAtOf } from './writes';
 
 function isCounted(pod: KubeObject, mesh: OnboardingMesh): boolean {
   const phase = pod.status?.phase;
@@ -70,8 +68,8 @@ function meshedPods(context: MeshNamespaceContext, mesh: OnboardingMesh) {
 }
 
 /**
- * Restart steps for the workloads that have pods without the data plane:
- * a workload whose pods are all meshed is left alone, so a second run
+ * Restarts for the workloads that have pods without the data plane: a
+ * workload whose pods are all meshed is left alone, so a second run
  * restarts nothing.
  */
 export async function planRestarts(options: {
@@ -81,13 +79,14 @@ export async function planRestarts(options: {
   mesh: OnboardingMesh;
   controlPlane: MeshControlPlaneState;
   now: () => Date;
-}): Promise<Step[]> {
-  const { api, namespace, mesh } = options;
+  signal?: AbortSignal;
+}): Promise<RestartWrite[]> {
+  const { api, namespace, mesh, signal } = options;
   const counted = meshedPods(await namespaceContext(options), mesh);
   const pods = counted.pods.filter(p => !counted.meshed.includes(p));
-  const steps: Step[] = [];
+  const writes: RestartWrite[] = [];
   for (const type of WORKLOAD_RESOURCES) {
-    for (const workload of await api.list(type, { namespace })) {
+    for (const workload of await api.list(type, { namespace, signal })) {
       const template = workload.spec?.template?.metadata ?? {};
       if (mesh.adapter.onboarding.isOptedOut(template, mesh.dataPlane.id)) {
         continue;
@@ -100,40 +99,98 @@ export async function planRestarts(options: {
         continue;
       }
       const name = workload.metadata.name;
-      const previous: string | null =
-        template.annotations?.[RESTARTED_AT] ?? null;
-      const patchWith = (value: string | null) => ({
-        spec: {
-          template: { metadata: { annotations: { [RESTARTED_AT]: value } } },
-        },
-      });
-      steps.push({
+      writes.push({
+        op: 'restart',
+        type,
+        name,
+        namespace,
+        restartedAt: options.now().toISOString(),
+        previous: restartedAtOf(workload),
+        hadAnnotations: template.annotations !== undefined,
+        resourceVersion: workload.metadata.resourceVersion ?? '',
         change: {
           action: 'restart',
           apiVersion: type.apiVersion,
           kind: type.kind,
-          name: workload.metadata.name,
+          name,
           namespace,
-          description: `Restart ${type.kind} ${namespace}/${workload.metadata.name} so its pods get the ${mesh.adapter.mesh} data plane`,
-        },
-        async apply(a) {
-          await a.mergePatch(
-            type,
-            name,
-            namespace,
-            patchWith(options.now().toISOString()),
-            { fieldManager: FIELD_MANAGER },
-          );
-        },
-        async rollback(a) {
-          await a.mergePatch(type, name, namespace, patchWith(previous), {
-            fieldManager: FIELD_MANAGER,
-          });
+          description: `Restart ${type.kind} ${namespace}/${name} so its pods get the ${mesh.adapter.mesh} data plane`,
         },
       });
     }
   }
-  return steps;
+  return writes;
+}
+
+/** Kubernetes' ReplicaSet, read to see why a rollout makes no pods. */
+const REPLICA_SET: KubeResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  plural: 'replicasets',
+};
+
+/** A rollout that cannot finish: its pods are refused (e.g. by admission). */
+export class RolloutFailedError extends CustomErrorBase {
+  name = 'RolloutFailedError' as const;
+}
+
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+const failureOf = (o: KubeObject | undefined): Condition | undefined =>
+  (o?.status?.conditions as Condition[] | undefined)?.find(
+    c => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+
+const revisionOf = (rs: KubeObject) =>
+  Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+
+/**
+ * Why a restarted Deployment cannot roll out: its newest ReplicaSet's
+ * ReplicaFailure condition (a pod create refused, e.g. FailedCreate by
+ * Pod Security admission), or the one copied to the Deployment.
+ */
+export async function rolloutFailures(options: {
+  api: KubernetesClusterClient;
+  namespace: string;
+  workloads: Array<{ kind: string; name: string }>;
+  signal?: AbortSignal;
+}): Promise<string[]> {
+  const { api, namespace, signal } = options;
+  const deployments = options.workloads.filter(w => w.kind === 'Deployment');
+  if (deployments.length === 0) return [];
+  const replicaSets = await api.list(REPLICA_SET, { namespace, signal });
+  const problems: string[] = [];
+  for (const { name } of deployments) {
+    const deployment = await api.get(
+      KUBE_RESOURCES.deployment,
+      name,
+      namespace,
+      { signal },
+    );
+    if (!deployment) continue;
+    const owned = replicaSets.filter(rs =>
+      (
+        rs.metadata.ownerReferences as Array<{ uid?: string }> | undefined
+      )?.some(o => o.uid === deployment.metadata.uid),
+    );
+    const newest = owned.sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+    const failure = failureOf(newest) ?? failureOf(deployment);
+    if (failure) {
+      problems.push(
+        `Deployment ${namespace}/${name}${
+          newest ? ` (ReplicaSet ${newest.metadata.name})` : ''
+        } cannot create pods: ${failure.reason ?? 'ReplicaFailure'}: ${
+          failure.message ?? ''
+        }`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** Meshed pods against pods, after a bounded wait. */
@@ -152,10 +209,23 @@ export async function waitForMeshedPods(options: {
   controlPlane: MeshControlPlaneState;
   timeoutMs: number;
   intervalMs: number;
+  /** The restarted workloads, whose ReplicaSets say when pods are refused. */
+  restarted?: Array<{ kind: string; name: string }>;
   signal?: AbortSignal;
 }): Promise<RolloutReport> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
+    const failures = await rolloutFailures({
+      api: options.api,
+      namespace: options.namespace,
+      workloads: options.restarted ?? [],
+      signal: options.signal,
+    });
+    if (failures.length > 0) {
+      throw new RolloutFailedError(
+        `the rollout cannot finish: ${failures.join('; ')}`,
+      );
+    }
     const { pods, meshed } = meshedPods(
       await namespaceContext(options),
       options.mesh,

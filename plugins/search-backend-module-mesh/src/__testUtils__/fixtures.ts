@@ -4,7 +4,19 @@ import {
   MeshOverview,
   OverviewEntity,
 } from '@meshlens/plugin-mesh-common';
-import { MeshStatusService } from '@meshlens/plugin-mesh-node';
+import { MeshStatusService, meshTitleOf } from '@meshlens/plugin-mesh-node';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
+
+/** The titles the built-in adapters give the mesh backend's answers. */
+const BUILT_IN_TITLES = new Map(
+  defaultMeshAdapters().map(a => [a.mesh, meshTitleOf(a)]),
+);
+
+/** The `meshTitle` the mesh backend sends along with a built-in mesh. */
+export function titleOf(mesh: string): { meshTitle?: string } {
+  const meshTitle = BUILT_IN_TITLES.get(mesh);
+  return meshTitle ? { meshTitle } : {};
+}
 
 /** A Component with the Kubernetes annotations the collator looks for. */
 export function component(
@@ -67,6 +79,7 @@ export function overviewRow(
     soonestCertificateExpiry: null,
     worstCheck: null,
     errors: [],
+    ...titleOf(overrides.mesh ?? 'linkerd'),
     ...overrides,
   };
 }

@@ -81,6 +81,7 @@ describe('MeshCollatorFactory', () => {
         'certificate identity.linkerd.cluster.local expiring in 12 days (warning).',
       location: '/catalog/default/component/storefront/mesh',
       mesh: 'linkerd',
+      meshTitle: 'Linkerd',
       dataPlane: 'sidecar',
       clusters: ['homelab'],
       mtlsMode: 'strict',
@@ -291,6 +292,7 @@ describe('MeshCollatorFactory', () => {
           namespace: 'shipping',
           mesh: 'linkerd',
           dataPlane: 'sidecar',
+          meshTitle: 'Linkerd',
           controlPlane: null,
           injection: { namespace: 'enabled', marker: null },
           workloads: [
@@ -320,6 +322,7 @@ describe('MeshCollatorFactory', () => {
           namespace: 'shipping',
           mesh: 'istio',
           dataPlane: 'sidecar',
+          meshTitle: 'Istio',
           controlPlane: null,
           injection: { namespace: 'enabled', marker: null },
           workloads: [

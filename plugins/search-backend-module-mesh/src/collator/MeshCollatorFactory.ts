@@ -261,6 +261,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       ...this.baseDocument(entity),
       text: describePosture(entity.metadata.name, posture),
       mesh: first?.mesh ?? unmeshed,
+      ...(first ? { meshTitle: first.title } : {}),
       dataPlane: first?.dataPlane ?? unmeshed,
       clusters: posture.clusters,
       mtlsMode: posture.mtlsMode,

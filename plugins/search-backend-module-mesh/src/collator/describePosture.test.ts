@@ -22,7 +22,12 @@ describe('describePosture', () => {
       describePosture('cron', {
         ...unmeshed,
         memberships: [
-          { mesh: 'linkerd', dataPlane: 'sidecar', clusters: ['homelab'] },
+          {
+            mesh: 'linkerd',
+            title: 'Linkerd',
+            dataPlane: 'sidecar',
+            clusters: ['homelab'],
+          },
         ],
         meshedPods: 1,
         mtlsMode: 'strict',
@@ -52,7 +57,12 @@ describe('describePosture', () => {
       describePosture('batch', {
         ...unmeshed,
         memberships: [
-          { mesh: 'istio', dataPlane: 'ambient', clusters: ['cloud'] },
+          {
+            mesh: 'istio',
+            title: 'Istio',
+            dataPlane: 'ambient',
+            clusters: ['cloud'],
+          },
         ],
         clusters: ['cloud'],
         pods: 0,

@@ -1,4 +1,4 @@
-import { DataPlane, MeshName, MtlsMode } from '@meshlens/plugin-mesh-common';
+import { DataPlane, MtlsMode } from '@meshlens/plugin-mesh-common';
 import {
   EntityPosture,
   isMeshUnknown,
@@ -19,22 +19,19 @@ import {
  * entities mention plaintext.
  */
 
-const MESH_LABELS: Record<Exclude<MeshName, 'none'>, string> = {
-  linkerd: 'Linkerd',
-  istio: 'Istio',
-  cilium: 'Cilium',
-};
-
 const DATA_PLANE_LABELS: Partial<Record<DataPlane, string>> = {
   sidecar: 'sidecar',
   ambient: 'ambient (ztunnel)',
   ebpf: 'eBPF',
 };
 
-const ENROLMENT_PHRASES: Partial<Record<DataPlane, string>> = {
-  sidecar: 'with the proxy',
-  ambient: 'enrolled in ambient',
-  ebpf: 'managed by Cilium',
+// Data-plane kinds, not meshes; the mesh is named by its adapter's title.
+const ENROLMENT_PHRASES: Partial<
+  Record<DataPlane, (meshTitle: string) => string>
+> = {
+  sidecar: () => 'with the proxy',
+  ambient: () => 'enrolled in ambient',
+  ebpf: meshTitle => `managed by ${meshTitle}`,
 };
 
 const MTLS_PHRASES: Record<MtlsMode, string> = {
@@ -59,18 +56,17 @@ function percent(share: number): string {
 
 function membershipPhrase(m: MeshMembership): string {
   const plane = DATA_PLANE_LABELS[m.dataPlane];
-  const mesh = MESH_LABELS[m.mesh];
-  // Cilium has one data plane; naming it "Cilium eBPF" is still useful.
-  const label = plane ? `${mesh} ${plane}` : mesh;
+  // A mesh with one data plane is still named with it ("Cilium eBPF").
+  const label = plane ? `${m.title} ${plane}` : m.title;
   return `${label} on ${list(m.clusters)}`;
 }
 
 function podsPhrase(posture: EntityPosture): string {
   const { pods, meshedPods, memberships } = posture;
   if (pods === 0) return 'no running pods found';
-  const onlyPlane =
-    memberships.length === 1 ? memberships[0].dataPlane : undefined;
-  const enrolled = (onlyPlane && ENROLMENT_PHRASES[onlyPlane]) ?? 'enrolled';
+  const only = memberships.length === 1 ? memberships[0] : undefined;
+  const enrolled =
+    (only && ENROLMENT_PHRASES[only.dataPlane]?.(only.title)) ?? 'enrolled';
   const phrase = `${meshedPods} of ${pods} ${
     pods === 1 ? 'pod' : 'pods'
   } ${enrolled}`;

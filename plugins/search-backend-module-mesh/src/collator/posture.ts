@@ -6,11 +6,14 @@ import {
   MtlsMode,
   OverviewEntity,
   UpstreamError,
+  summarizeClusterStatuses,
 } from '@meshlens/plugin-mesh-common';
 
 /** A set of the entity's clusters that run the same mesh. */
 export interface MeshMembership {
   mesh: Exclude<MeshName, 'none'>;
+  /** The mesh's title from its adapter, or its id when the status had none. */
+  title: string;
   dataPlane: DataPlane;
   clusters: string[];
 }
@@ -58,16 +61,26 @@ export function isMeshUnknown(posture: EntityPosture): boolean {
 
 /** Groups the clusters an entity runs in by the mesh and data plane there. */
 function membershipsOf(
-  clusters: Array<{ cluster: string; mesh: MeshName; dataPlane: DataPlane }>,
+  clusters: Array<{
+    cluster: string;
+    mesh: MeshName;
+    dataPlane: DataPlane;
+    meshTitle?: string;
+  }>,
 ): MeshMembership[] {
   const memberships: MeshMembership[] = [];
-  for (const { cluster, mesh, dataPlane } of clusters) {
+  for (const { cluster, mesh, dataPlane, meshTitle } of clusters) {
     if (mesh === 'none') continue;
     const same = memberships.find(
       m => m.mesh === mesh && m.dataPlane === dataPlane,
     );
     if (!same) {
-      memberships.push({ mesh, dataPlane, clusters: [cluster] });
+      memberships.push({
+        mesh,
+        title: meshTitle ?? mesh,
+        dataPlane,
+        clusters: [cluster],
+      });
     } else if (!same.clusters.includes(cluster)) {
       same.clusters.push(cluster);
     }
@@ -85,6 +98,7 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
             cluster,
             mesh: entity.mesh,
             dataPlane: entity.dataPlane,
+            meshTitle: entity.meshTitle,
           })),
         ),
     pods: entity.pods,
@@ -97,81 +111,16 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
   };
 }
 
-// The weaker mode wins when workloads disagree: an entity that accepts
-// plaintext anywhere is permissive as a whole.
-const MTLS_WEAKNESS: MtlsMode[] = [
-  'disabled',
-  'permissive',
-  'unknown',
-  'automatic',
-  'strict',
-];
-
-function weakestMode(modes: MtlsMode[]): MtlsMode {
-  if (modes.length === 0) return 'unknown';
-  return modes.reduce((a, b) =>
-    MTLS_WEAKNESS.indexOf(a) <= MTLS_WEAKNESS.indexOf(b) ? a : b,
-  );
-}
-
-function weightedAverage(
-  samples: Array<{ value: number | null; weight: number }>,
-): number | null {
-  const known = samples.filter(
-    (s): s is { value: number; weight: number } =>
-      s.value !== null && s.weight > 0,
-  );
-  const total = known.reduce((sum, s) => sum + s.weight, 0);
-  if (total === 0) return null;
-  return known.reduce((sum, s) => sum + s.value * s.weight, 0) / total;
-}
-
-/** Folds one entity's per-cluster status into the same shape as an overview row. */
+/**
+ * Folds one entity's per-cluster status into an overview row, by the same
+ * rules as the overview itself, so a document reads the same whichever
+ * call it came from.
+ */
 export function postureFromEntityStatus(
   status: EntityMeshStatus,
 ): EntityPosture {
-  const memberships = membershipsOf(status.clusters);
-
-  const workloads = status.clusters.flatMap(c => c.workloads);
-  const meshedWorkloads = status.clusters
-    .filter(c => c.mesh !== 'none')
-    .flatMap(c => c.workloads);
-  const certificates = status.clusters.flatMap(c => c.certificates);
-  const soonest = certificates.reduce<(typeof certificates)[number] | null>(
-    (first, cert) => (!first || cert.daysLeft < first.daysLeft ? cert : first),
-    null,
-  );
-
-  return {
-    clusters: [...new Set(status.clusters.map(c => c.cluster))],
-    memberships,
-    pods: workloads.reduce((sum, w) => sum + w.pods, 0),
-    meshedPods: workloads.reduce((sum, w) => sum + w.meshedPods, 0),
-    mtlsMode:
-      memberships.length === 0
-        ? 'disabled'
-        : weakestMode(meshedWorkloads.map(w => w.mtls.mode)),
-    encryptedShare: weightedAverage(
-      workloads.map(w => ({
-        value: w.mtls.encryptedShare,
-        weight: w.metrics?.requestsPerSecond ?? 0,
-      })),
-    ),
-    successRate: weightedAverage(
-      workloads.map(w => ({
-        value: w.metrics?.successRate ?? null,
-        weight: w.metrics?.requestsPerSecond ?? 0,
-      })),
-    ),
-    soonestCertificate: soonest
-      ? {
-          daysLeft: soonest.daysLeft,
-          status: soonest.status,
-          subject: soonest.subject,
-        }
-      : null,
-    errors: status.clusters.flatMap(c =>
-      c.errors.map(e => ({ ...e, cluster: c.cluster })),
-    ),
-  };
+  return postureFromOverview({
+    entityRef: status.entityRef,
+    ...summarizeClusterStatuses(status.clusters),
+  });
 }

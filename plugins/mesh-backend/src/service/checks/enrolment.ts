@@ -3,6 +3,7 @@ import {
   MeshAdapter,
   MeshControlPlaneState,
   MeshWorkload,
+  meshTitleOf,
 } from '@meshlens/plugin-mesh-node';
 import { KubeSnapshot } from '../clusterSnapshot';
 import { namespaceContext } from '../meshDetection';
@@ -14,6 +15,8 @@ export interface UnmeshedNamespace {
   snapshot: KubeSnapshot;
   /** The adapters whose control plane runs in the cluster. */
   installed: MeshAdapter[];
+  /** Every registered adapter, installed or not. */
+  registered: MeshAdapter[];
   controlPlanes: Record<string, MeshControlPlaneState>;
   workloads: MeshWorkload[];
 }
@@ -39,8 +42,16 @@ export function notMeshedCheck(input: UnmeshedNamespace): MeshCheck {
       : `No service mesh control plane runs in cluster ${cluster}`,
     hint: installed.length
       ? installed.map(a => a.enrollHint(namespace)).join('; or: ')
-      : 'Install a mesh (Linkerd, Istio or Cilium) in the cluster first',
+      : `Install a mesh (${orList(
+          input.registered.map(meshTitleOf),
+        )}) in the cluster first`,
   };
+}
+
+/** `a, b or c` */
+function orList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 /**

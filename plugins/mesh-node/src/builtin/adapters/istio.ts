@@ -45,6 +45,34 @@ import {
   REVISION_LABEL,
 } from './istioOnboarding';
 
+/**
+ * The Istio kinds read, with the versions older releases serve (mesh-facts
+ * section 4): before 1.22 security.istio.io has v1beta1 only, and
+ * networking.istio.io v1beta1 and v1alpha3.
+ */
+const PEER_AUTHENTICATION: KubeResourceType = {
+  ...KUBE_RESOURCES.istioPeerAuthentication,
+  fallbackApiVersions: ['security.istio.io/v1beta1'],
+};
+const AUTHORIZATION_POLICY: KubeResourceType = {
+  ...KUBE_RESOURCES.istioAuthorizationPolicy,
+  fallbackApiVersions: ['security.istio.io/v1beta1'],
+};
+const DESTINATION_RULE: KubeResourceType = {
+  ...KUBE_RESOURCES.istioDestinationRule,
+  fallbackApiVersions: [
+    'networking.istio.io/v1beta1',
+    'networking.istio.io/v1alpha3',
+  ],
+};
+const VIRTUAL_SERVICE: KubeResourceType = {
+  ...KUBE_RESOURCES.istioVirtualService,
+  fallbackApiVersions: [
+    'networking.istio.io/v1beta1',
+    'networking.istio.io/v1alpha3',
+  ],
+};
+
 const INJECT_POD_KEY = 'sidecar.istio.io/inject';
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 /** Inbound requests as reported by the destination sidecar or the waypoint (Kiali's reporter choice). */
@@ -93,11 +121,11 @@ export class IstioAdapter implements MeshAdapter {
   readonly title = 'Istio';
   readonly onboarding = istioOnboarding;
   readonly detectionResources: KubeResourceType[] = [];
-  readonly policyResources = [
-    KUBE_RESOURCES.istioPeerAuthentication,
-    KUBE_RESOURCES.istioAuthorizationPolicy,
-    KUBE_RESOURCES.istioDestinationRule,
-    KUBE_RESOURCES.istioVirtualService,
+  readonly policyResources: KubeResourceType[] = [
+    PEER_AUTHENTICATION,
+    AUTHORIZATION_POLICY,
+    DESTINATION_RULE,
+    VIRTUAL_SERVICE,
     KUBE_RESOURCES.networkPolicy,
   ];
 
@@ -118,8 +146,7 @@ export class IstioAdapter implements MeshAdapter {
         ]),
       namespaceOf: ([istiods]) => istiods[0]?.metadata.namespace,
       // The root namespace's PeerAuthentication sets the mesh-wide mode.
-      read: ns =>
-        reader.list(KUBE_RESOURCES.istioPeerAuthentication, { namespace: ns }),
+      read: ns => reader.list(PEER_AUTHENTICATION, { namespace: ns }),
     });
     if (!found) return undefined;
     const {

@@ -63,11 +63,25 @@ export class LinkerdAdapter implements MeshAdapter {
   readonly title = 'Linkerd';
   readonly onboarding = linkerdOnboarding;
   readonly detectionResources: KubeResourceType[] = [];
-  readonly policyResources = [
-    KUBE_RESOURCES.linkerdServer,
+  readonly policyResources: KubeResourceType[] = [
+    // Server is v1beta3 since Linkerd 2.16, v1beta2/v1beta1 before (mesh-facts section 4).
+    {
+      ...KUBE_RESOURCES.linkerdServer,
+      fallbackApiVersions: [
+        'policy.linkerd.io/v1beta2',
+        'policy.linkerd.io/v1beta1',
+      ],
+    },
     KUBE_RESOURCES.linkerdAuthorizationPolicy,
     KUBE_RESOURCES.linkerdMeshTlsAuthentication,
-    KUBE_RESOURCES.linkerdHttpRoute,
+    {
+      ...KUBE_RESOURCES.linkerdHttpRoute,
+      fallbackApiVersions: [
+        'policy.linkerd.io/v1beta2',
+        'policy.linkerd.io/v1beta1',
+        'policy.linkerd.io/v1alpha1',
+      ],
+    },
     KUBE_RESOURCES.networkPolicy,
   ];
 

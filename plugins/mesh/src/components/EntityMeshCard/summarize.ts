@@ -76,7 +76,10 @@ export function summarize(status: EntityMeshStatus): EntityMeshSummary {
     meshes: [
       ...new Set(
         meshed.map(
-          c => `${meshAndDataPlane(c.mesh, c.dataPlane)} on ${c.cluster}`,
+          c =>
+            `${meshAndDataPlane(c.mesh, c.dataPlane, c.meshTitle)} on ${
+              c.cluster
+            }`,
         ),
       ),
     ],

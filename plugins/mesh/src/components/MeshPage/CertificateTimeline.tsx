@@ -80,9 +80,10 @@ export function CertificateTimeline(props: {
       {sorted.map((cert, i) => {
         const y = TOP + i * ROW + ROW / 2;
         const beyond = cert.daysLeft > HORIZON_DAYS;
-        const text = `${cert.cluster} · ${meshLabel(cert.mesh)} · ${
-          cert.role
-        } · ${cert.subject}`;
+        const text = `${cert.cluster} · ${meshLabel(
+          cert.mesh,
+          cert.meshTitle,
+        )} · ${cert.role} · ${cert.subject}`;
         return (
           <g key={`${cert.cluster}/${cert.source}/${cert.serialNumber}`}>
             <title>

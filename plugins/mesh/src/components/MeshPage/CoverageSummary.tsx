@@ -34,6 +34,8 @@ function Share(props: {
 export function CoverageSummary(props: {
   totals: OverviewTotals;
   byMesh: Partial<Record<MeshName, OverviewTotals>>;
+  /** Each mesh's title, by mesh (see `meshTitles`). */
+  meshTitles: Record<string, string>;
 }) {
   const { totals, byMesh } = props;
   const meshes = (Object.keys(byMesh) as MeshName[]).filter(m => m !== 'none');
@@ -70,7 +72,8 @@ export function CoverageSummary(props: {
           )}
           {meshes.map(mesh => (
             <Typography variant="body2" key={mesh}>
-              {meshLabel(mesh)}: {byMesh[mesh]!.entities} entit
+              {meshLabel(mesh, props.meshTitles[mesh])}:{' '}
+              {byMesh[mesh]!.entities} entit
               {byMesh[mesh]!.entities === 1 ? 'y' : 'ies'},{' '}
               {byMesh[mesh]!.meshedPods}/{byMesh[mesh]!.pods} pods
             </Typography>

@@ -11,10 +11,14 @@ type Options = Record<keyof FleetFilters, string[]>;
 const FILTERS: Array<{
   key: keyof FleetFilters;
   label: string;
-  display: (value: string) => string;
+  display: (value: string, meshTitles: Record<string, string>) => string;
 }> = [
   { key: 'cluster', label: 'Cluster', display: v => v },
-  { key: 'mesh', label: 'Mesh', display: v => meshLabel(v as MeshName) },
+  {
+    key: 'mesh',
+    label: 'Mesh',
+    display: (v, titles) => meshLabel(v as MeshName, titles[v]),
+  },
   { key: 'mtls', label: 'mTLS', display: v => mtlsLabel(v as MtlsMode) },
   {
     key: 'certificate',
@@ -31,6 +35,8 @@ const FILTERS: Array<{
 /** Cluster, mesh, mTLS, certificate status and owner filters. */
 export function FleetFiltersBar(props: {
   options: Options;
+  /** Each mesh's title, by mesh (see `meshTitles`). */
+  meshTitles: Record<string, string>;
   value: FleetFilters;
   onChange: (value: FleetFilters) => void;
 }) {
@@ -59,7 +65,7 @@ export function FleetFiltersBar(props: {
           <MenuItem value={ALL}>All</MenuItem>
           {props.options[filter.key].map(option => (
             <MenuItem key={option} value={option}>
-              {filter.display(option)}
+              {filter.display(option, props.meshTitles)}
             </MenuItem>
           ))}
         </TextField>

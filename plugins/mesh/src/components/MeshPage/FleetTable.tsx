@@ -116,7 +116,7 @@ export function FleetTable(props: {
                 {ownerName(e.owner)}
               </TableCell>
               <TableCell className={classes.wrapShort}>
-                {meshAndDataPlane(e.mesh, e.dataPlane)}
+                {meshAndDataPlane(e.mesh, e.dataPlane, e.meshTitle)}
               </TableCell>
               <TableCell align="right">
                 {e.meshedPods}/{e.pods}

@@ -17,6 +17,7 @@ import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetTable } from './FleetTable';
 import {
   filterOptions,
+  meshTitles,
   FleetFilters,
   matches,
   NO_FILTERS,
@@ -78,6 +79,7 @@ export function MeshFleetContent() {
 
   const entities = overview.value?.entities;
   const options = useMemo(() => filterOptions(entities ?? []), [entities]);
+  const titles = useMemo(() => meshTitles(entities ?? []), [entities]);
   const shown = useMemo(
     () =>
       sortEntities(
@@ -148,6 +150,7 @@ export function MeshFleetContent() {
         <CoverageSummary
           totals={overview.value.totals}
           byMesh={overview.value.byMesh}
+          meshTitles={titles}
         />
       </Grid>
       <Grid item xs={12}>
@@ -156,6 +159,7 @@ export function MeshFleetContent() {
         >
           <FleetFiltersBar
             options={options}
+            meshTitles={titles}
             value={filters}
             onChange={onFilter}
           />

@@ -203,4 +203,52 @@ describe('MeshPage at scale', () => {
     expect(timeline.getAttribute('aria-label')).toMatch(/; and 35 more$/);
     expect(screen.getByText('and 5 more expiring later')).toBeInTheDocument();
   });
+
+  it("names a mesh it does not know by its adapter's title", async () => {
+    const meshy = {
+      ...overviewFixture.entities[0],
+      entityRef: 'component:default/cart',
+      mesh: 'meshy',
+      meshTitle: 'Meshy',
+    };
+    const totals = {
+      entities: 1,
+      meshed: 1,
+      strictMtls: 0,
+      pods: 2,
+      meshedPods: 2,
+    };
+    const api = mockMeshApi({
+      getOverview: jest.fn(async () => ({
+        ...overviewFixture,
+        entities: [meshy],
+        totals,
+        byMesh: { meshy: totals },
+      })),
+      getCertificates: jest.fn(async () => ({
+        ...certificatesFixture,
+        certificates: [
+          {
+            ...certificatesFixture.certificates[1],
+            mesh: 'meshy',
+            meshTitle: 'Meshy',
+          },
+        ],
+      })),
+    });
+    await renderWithMesh(<MeshPage />, { api });
+    const table = await screen.findByRole('table', {
+      name: 'Mesh posture of every entity',
+    });
+    expect(within(table).getByText('Meshy · sidecar')).toBeInTheDocument();
+    expect(screen.getByText('Meshy: 1 entity, 2/2 pods')).toBeInTheDocument();
+    chooseFilter('Mesh', 'Meshy');
+    expect(entityNames(table)).toEqual(['cart']);
+    const timeline = await screen.findByRole('img', {
+      name: /^Certificate expiry timeline/,
+    });
+    expect(
+      within(timeline).getAllByText(/^homelab · Meshy · issuer · /).length,
+    ).toBeGreaterThan(0);
+  });
 });

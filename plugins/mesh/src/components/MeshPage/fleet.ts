@@ -124,6 +124,17 @@ export function sortEntities(
   });
 }
 
+/** The title of each mesh in the overview, as its adapter named it. */
+export function meshTitles(entities: OverviewEntity[]): Record<string, string> {
+  const titles: Record<string, string> = {};
+  for (const e of entities) {
+    for (const c of [e, ...(e.perCluster ?? [])]) {
+      if (c.meshTitle) titles[c.mesh] = c.meshTitle;
+    }
+  }
+  return titles;
+}
+
 /** Options of each filter, from what the overview contains. */
 export function filterOptions(entities: OverviewEntity[]) {
   const uniq = (values: string[]) => [...new Set(values)].sort();

@@ -13,6 +13,7 @@ describe('MeshSearchResultListItem', () => {
           kind: 'component',
           owner: 'payments-team',
           mesh: 'linkerd',
+          meshTitle: 'Linkerd',
           dataPlane: 'sidecar',
           clusters: ['homelab'],
           mtlsMode: 'automatic',

@@ -37,6 +37,8 @@ export interface MeshSearchDocument {
   kind?: string;
   owner?: string;
   mesh?: MeshName;
+  /** The title of `mesh` (e.g. `Linkerd`), from its adapter. */
+  meshTitle?: string;
   dataPlane?: DataPlane;
   clusters?: string[] | string;
   mtlsMode?: MtlsMode;
@@ -124,7 +126,11 @@ export function MeshSearchResultListItem(props: MeshSearchResultListItemProps) {
           <Chip
             size="small"
             color={mesh === 'none' ? 'default' : 'primary'}
-            label={meshAndDataPlane(mesh, result.dataPlane ?? 'none')}
+            label={meshAndDataPlane(
+              mesh,
+              result.dataPlane ?? 'none',
+              result.meshTitle,
+            )}
           />
           {result.mtlsMode && mesh !== 'none' && (
             <Chip

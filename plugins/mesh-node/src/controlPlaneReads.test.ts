@@ -1,4 +1,5 @@
-import { MeshControlPlaneState, readAlongsideKnownNamespace } from './adapters';
+import type { MeshControlPlaneState } from './adapters';
+import { readAlongsideKnownNamespace } from './controlPlaneReads';
 
 const known = (namespace: string): MeshControlPlaneState => ({
   namespace,
