@@ -128,6 +128,7 @@ async function startMesh(options: {
   timeoutMs?: number;
   delayMs?: number;
   timeline?: Array<'request' | 'response'>;
+  onProxyRequest?: (request: Request) => void;
 }) {
   const { fixture, log } = options;
   server.use(
@@ -144,6 +145,7 @@ async function startMesh(options: {
       log,
       delayMs: options.delayMs,
       timeline: options.timeline,
+      onProxyRequest: options.onProxyRequest,
     }),
   );
   const recorded = options.recorded ?? { logs: [], cached: [] };
@@ -1058,5 +1060,64 @@ describe('mesh backend', () => {
         (r: string) => r !== 'component:default/storefront',
       ),
     );
+  });
+
+  it("reads a client-side auth cluster with each user's own token, and never gives one user's answer to another", async () => {
+    const own = await demoFixture();
+    own.clusters.homelab.authProvider = 'oidc';
+    own.clusters.homelab.oidcTokenProvider = 'okta';
+    const log = new UpstreamLog();
+    const tokens: string[] = [];
+    const { http } = await startMesh({
+      fixture: own,
+      log,
+      cacheTtlSeconds: 60,
+      onProxyRequest: r => {
+        if (r.headers.get('backstage-kubernetes-cluster') === 'homelab') {
+          tokens.push(
+            r.headers.get('backstage-kubernetes-authorization-oidc-okta') ??
+              'none',
+          );
+        }
+      },
+    });
+    const as = (user: string, token?: string) => {
+      const req = request(http)
+        .get(entityPath('storefront'))
+        .set('Authorization', mockCredentials.user.header(user));
+      return token
+        ? req.set('Backstage-Kubernetes-Authorization-oidc-okta', token)
+        : req;
+    };
+    const homelabOf = (body: EntityMeshStatus) =>
+      body.clusters.find(c => c.cluster === 'homelab');
+
+    const ada = await as('user:default/ada', 'ada-token');
+    expect(ada.status).toBe(200);
+    expect(homelabOf(ada.body)?.mesh).toBe('linkerd');
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(new Set(tokens)).toEqual(new Set(['ada-token']));
+
+    // Within the TTL, another user is read anew, with their own token only.
+    tokens.length = 0;
+    const bob = await as('user:default/bob', 'bob-token');
+    expect(bob.status).toBe(200);
+    expect(homelabOf(bob.body)?.mesh).toBe('linkerd');
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(new Set(tokens)).toEqual(new Set(['bob-token']));
+
+    // A user without a token gets the cluster's refusal, not Ada's answer.
+    tokens.length = 0;
+    const carol = await as('user:default/carol');
+    expect(carol.status).toBe(200);
+    expect(new Set(tokens)).toEqual(new Set(['none']));
+    expect(homelabOf(carol.body)?.mesh).not.toBe('linkerd');
+    expect(homelabOf(carol.body)?.workloads).toEqual([]);
+    expect(homelabOf(carol.body)?.errors).toEqual([
+      expect.objectContaining({
+        source: 'kubernetes',
+        message: expect.stringContaining('401 Unauthorized'),
+      }),
+    ]);
   });
 });

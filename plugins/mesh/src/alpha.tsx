@@ -14,6 +14,7 @@ import {
   SearchFilterResultTypeBlueprint,
   SearchResultListItemBlueprint,
 } from '@backstage/plugin-search-react/alpha';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import { meshApiRef, MeshClient } from './api';
 import { meshAvailableFilter } from './conditions';
 import { MeshIcon } from './components/MeshIcon';
@@ -26,9 +27,12 @@ export const meshApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: meshApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new MeshClient({ discoveryApi, fetchApi }),
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        kubernetesAuthProvidersApi: kubernetesAuthProvidersApiRef,
+      },
+      factory: deps => new MeshClient(deps),
     }),
 });
 

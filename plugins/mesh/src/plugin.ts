@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import { meshApiRef, MeshClient } from './api';
 import type { MeshSearchResultListItemProps } from './components/MeshSearchResultListItem';
 import { entityContentRouteRef, rootRouteRef } from './routes';
@@ -21,9 +22,12 @@ export const meshPlugin = createPlugin({
   apis: [
     createApiFactory({
       api: meshApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new MeshClient({ discoveryApi, fetchApi }),
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        kubernetesAuthProvidersApi: kubernetesAuthProvidersApiRef,
+      },
+      factory: deps => new MeshClient(deps),
     }),
   ],
   routes: {

@@ -31,6 +31,14 @@ export class FakeCluster {
   /** Continue tokens of earlier epochs have expired. */
   private epoch = 0;
   down = false;
+  /**
+   * The Kubernetes backend's auth provider for this cluster. A client-side
+   * one (`oidc`, `google`, ...) needs the user's token in the
+   * `Backstage-Kubernetes-Authorization-<provider>` header, as the real
+   * proxy does; without it the API server answers 401.
+   */
+  authProvider = 'serviceAccount';
+  oidcTokenProvider?: string;
 
   /** `crds`: the CRD versions served, as `group/version/plural`; the current meshes' by default. */
   constructor(options: { crds?: string[] } = {}) {

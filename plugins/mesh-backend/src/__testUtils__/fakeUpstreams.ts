@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { FakeCluster } from './fakeCluster';
+import { statusBody } from './fakeKinds';
 
 export { FakeCluster } from './fakeCluster';
 export type { FakeAnswer } from './fakeCluster';
@@ -263,9 +264,12 @@ export function upstreamHandlers(options: {
       );
     }
     return HttpResponse.json({
-      items: Object.keys(options.clusters).map(name => ({
+      items: Object.entries(options.clusters).map(([name, c]) => ({
         name,
-        authProvider: 'serviceAccount',
+        authProvider: c.authProvider,
+        ...(c.oidcTokenProvider
+          ? { oidcTokenProvider: c.oidcTokenProvider }
+          : {}),
       })),
     });
   }
@@ -294,6 +298,19 @@ export function upstreamHandlers(options: {
         { error: { name: 'NotFoundError', message: 'no such cluster' } },
         { status: 404 },
       );
+    }
+    if (cluster.authProvider !== 'serviceAccount') {
+      const suffix = cluster.oidcTokenProvider
+        ? `${cluster.authProvider}-${cluster.oidcTokenProvider}`
+        : cluster.authProvider;
+      if (
+        !request.headers.get(`backstage-kubernetes-authorization-${suffix}`)
+      ) {
+        return HttpResponse.json(
+          statusBody(401, 'Unauthorized', 'Unauthorized'),
+          { status: 401 },
+        );
+      }
     }
     if (cluster.down) {
       return HttpResponse.json(

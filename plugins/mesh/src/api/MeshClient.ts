@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { KubernetesAuthProvidersApi } from '@backstage/plugin-kubernetes-react';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
@@ -8,18 +9,35 @@ import {
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
 import { MeshApi, MeshTimeseriesOptions } from './MeshApi';
+import { KubernetesClusterTokens } from './clusterTokens';
 
 /**
  * Talks to the Meshlens backend (`/api/mesh`) with the user's credentials.
+ * With `kubernetesAuthProvidersApi`, each request also carries the user's
+ * own tokens for clusters with a client-side auth provider (`oidc`,
+ * `google`, ...), one header per provider as the Kubernetes plugin sends
+ * them; the backend uses them for that user's reads only.
  * @public
  */
 export class MeshClient implements MeshApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private readonly clusterTokens?: KubernetesClusterTokens;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    kubernetesAuthProvidersApi?: KubernetesAuthProvidersApi;
+  }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    if (options.kubernetesAuthProvidersApi) {
+      this.clusterTokens = new KubernetesClusterTokens({
+        discoveryApi: options.discoveryApi,
+        fetchApi: options.fetchApi,
+        kubernetesAuthProvidersApi: options.kubernetesAuthProvidersApi,
+      });
+    }
   }
 
   async getEntityStatus(
@@ -59,8 +77,10 @@ export class MeshClient implements MeshApi {
       if (value !== undefined) params.set(key, value);
     }
     const search = params.toString();
+    const headers = (await this.clusterTokens?.headers()) ?? {};
     const response = await this.fetchApi.fetch(
       `${baseUrl}${path}${search ? `?${search}` : ''}`,
+      { headers },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
