@@ -288,11 +288,11 @@ describe('mesh backend', () => {
     });
     const checks = Object.fromEntries(c.checks.map(x => [x.id, x.status]));
     expect(checks).toMatchObject({
-      'control-plane.healthy': 'pass',
-      'injection.restart-needed': 'pass',
-      'certificates.expiry': 'warn',
-      'certificates.issuer-chain': 'pass',
-      'linkerd.trust-root': 'pass',
+      'MESH-COM-008': 'pass',
+      'MESH-COM-009': 'pass',
+      'MESH-COM-014': 'warn',
+      'MESH-COM-015': 'pass',
+      'MESH-LNK-003': 'pass',
     });
     expect(c.links).toEqual([
       {
@@ -308,14 +308,12 @@ describe('mesh backend', () => {
     const payments = (await getEntity(http, 'payments')).clusters[0];
     expect(payments.workloads[0]).toMatchObject({ pods: 3, meshedPods: 2 });
     expect(payments.workloads[0].mtls.encryptedShare).toBeCloseTo(0.9);
-    const restart = payments.checks.find(
-      x => x.id === 'injection.restart-needed',
-    )!;
+    const restart = payments.checks.find(x => x.id === 'MESH-COM-009')!;
     expect(restart.status).toBe('warn');
     expect(restart.hint).toContain(
       'kubectl rollout restart deployment/payments -n payments',
     );
-    expect(payments.checks.find(x => x.id === 'mtls.plaintext')?.status).toBe(
+    expect(payments.checks.find(x => x.id === 'MESH-COM-012')?.status).toBe(
       'warn',
     );
 
@@ -339,9 +337,9 @@ describe('mesh backend', () => {
       'issuer',
       'trust-anchor',
     ]);
-    expect(
-      orders.checks.find(x => x.id === 'certificates.issuer-chain')?.status,
-    ).toBe('pass');
+    expect(orders.checks.find(x => x.id === 'MESH-COM-015')?.status).toBe(
+      'pass',
+    );
     expect(orders.policies).toEqual([
       expect.objectContaining({
         kind: 'PeerAuthentication',
@@ -353,7 +351,7 @@ describe('mesh backend', () => {
     const inventory = (await getEntity(http, 'inventory')).clusters[0];
     expect(inventory.workloads[0].mtls.mode).toBe('permissive');
     expect(inventory.workloads[0].mtls.encryptedShare).toBeCloseTo(0.9);
-    expect(inventory.checks.find(x => x.id === 'mtls.mode')?.status).toBe(
+    expect(inventory.checks.find(x => x.id === 'MESH-COM-011')?.status).toBe(
       'warn',
     );
     expect(
@@ -390,13 +388,11 @@ describe('mesh backend', () => {
       meshedPods: 0,
       metrics: null,
     });
-    const enrolled = reports.checks.find(x => x.id === 'mesh.enrolled')!;
+    const enrolled = reports.checks.find(x => x.id === 'MESH-COM-007')!;
     expect(enrolled.status).toBe('fail');
     expect(enrolled.hint).toContain('linkerd.io/inject=enabled');
     // The common mistake: a label Linkerd ignores, named with its fix.
-    const mistake = reports.checks.find(
-      x => x.id === 'linkerd.injection-label',
-    )!;
+    const mistake = reports.checks.find(x => x.id === 'MESH-LNK-001')!;
     expect(mistake.status).toBe('fail');
     expect(mistake.hint).toContain(
       'kubectl label namespace reports linkerd.io/injection-',
@@ -414,7 +410,7 @@ describe('mesh backend', () => {
     expect(body.clusters).toHaveLength(1);
     expect(body.clusters[0].mesh).toBe('none');
     expect(body.clusters[0].checks[0]).toMatchObject({
-      id: 'kubernetes.annotations',
+      id: 'MESH-COM-001',
       status: 'fail',
     });
     expect(body.clusters[0].checks[0].hint).toContain(
@@ -528,7 +524,7 @@ describe('mesh backend', () => {
     expect(homelab.errors[0].source).toBe('kubernetes');
     const storefront = (await getEntity(http, 'storefront')).clusters[0];
     expect(storefront.errors[0]).toMatchObject({ source: 'kubernetes' });
-    expect(storefront.checks[0].id).toBe('kubernetes.reachable');
+    expect(storefront.checks[0].id).toBe('MESH-COM-004');
     const overview = await request(http).get('/api/mesh/v1/overview');
     expect(overview.status).toBe(200);
     const orders = (overview.body as MeshOverview).entities.find(
@@ -844,7 +840,7 @@ describe('mesh backend', () => {
     });
     expect(byRef['legacy-reports']).toMatchObject({
       mesh: 'none',
-      worstCheck: expect.objectContaining({ id: 'mesh.enrolled' }),
+      worstCheck: expect.objectContaining({ id: 'MESH-COM-007' }),
     });
     expect(byRef.shipping.clusters.sort()).toEqual(['cloud', 'homelab']);
     expect(byRef['no-annotations']).toBeUndefined();
@@ -946,7 +942,7 @@ describe('mesh backend', () => {
       const body = await getEntity(http, name);
       expect(body.clusters[0].mesh).toBe('none');
       expect(body.clusters[0].checks[0]).toMatchObject({
-        id: 'kubernetes.annotations',
+        id: 'MESH-COM-002',
         status: 'fail',
       });
     }
@@ -979,7 +975,7 @@ describe('mesh backend', () => {
     }
     const storefront = JSON.parse(bodies[0]) as EntityMeshStatus;
     expect(storefront.clusters[0].checks[0]).toMatchObject({
-      id: 'certificates.expiry',
+      id: 'MESH-COM-014',
       status: 'fail',
     });
     expect(recorded.cached.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ export * from './types';
 export * from './annotations';
 export * from './permissions';
 export * from './grading';
+export * from './checks';
 export * from './meshComparison';
 export * from './cost';
 export * from './proxyCostFigures';

@@ -137,7 +137,10 @@ export interface PolicySummary {
 
 /** @public */
 export interface MeshCheck {
+  /** The check's stable ID, e.g. `MESH-LNK-001`; its page is `docs/checks/<id>.md`. */
   id: string;
+  /** The check's title in the catalogue. */
+  title?: string;
   status: CheckStatus;
   message: string;
   hint: string;

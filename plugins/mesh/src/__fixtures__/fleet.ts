@@ -64,7 +64,7 @@ const entities: OverviewEntity[] = [
       subject: 'identity.linkerd.cluster.local',
     },
     worstCheck: {
-      id: 'certificate-expiry',
+      id: 'MESH-COM-014',
       status: 'warn',
       message: 'Issuer certificate expires in 12 days',
       hint: 'Rotate the issuer.',
@@ -84,7 +84,7 @@ const entities: OverviewEntity[] = [
       subject: 'identity.linkerd.cluster.local',
     },
     worstCheck: {
-      id: 'pods-without-proxy',
+      id: 'MESH-COM-009',
       status: 'fail',
       message: '1 of 3 pods runs without the Linkerd proxy',
       hint: 'Restart the deployment.',
@@ -143,7 +143,7 @@ const entities: OverviewEntity[] = [
     successRate: null,
     requestsPerSecond: null,
     worstCheck: {
-      id: 'not-enrolled',
+      id: 'MESH-COM-007',
       status: 'fail',
       message: 'Namespace reports is not enrolled in any mesh',
       hint: 'Enrol the namespace.',
