@@ -418,6 +418,40 @@ describe('mesh backend', () => {
     );
   });
 
+  it('filters the checks by ID (?check=), and names an unknown or malformed ID in a 400', async () => {
+    const { http } = await startMesh({ fixture, log: new UpstreamLog() });
+    const all = await getEntity(http, 'storefront');
+    const ids = all.clusters[0].checks.map(c => c.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['MESH-COM-014', 'MESH-LNK-003']),
+    );
+    const only = await getEntity(
+      http,
+      'storefront',
+      '?check=MESH-COM-014,MESH-IST-006',
+    );
+    expect(only.clusters.map(c => c.cluster)).toEqual(
+      all.clusters.map(c => c.cluster),
+    );
+    expect(only.clusters[0].checks.map(c => c.id)).toEqual(['MESH-COM-014']);
+    expect(only.clusters[0].checks[0].title).toBe(
+      'No certificate expires soon',
+    );
+    const unknown = await request(http).get(
+      entityPath('storefront', '?check=MESH-LNK-999'),
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe(
+      'Unknown check ID MESH-LNK-999: docs/checks/README.md lists the registered ones',
+    );
+    validate('/v1/entities/{kind}/{namespace}/{name}', 400, unknown.body);
+    const malformed = await request(http).get(
+      entityPath('storefront', '?check=certificates.expiry'),
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toContain('Invalid check ID');
+  });
+
   it('refuses bad input: unknown entity, bad window, bad range, no credentials, permission denied', async () => {
     const { http } = await startMesh({ fixture, log: new UpstreamLog() });
     const missing = await request(http).get(entityPath('nope'));
