@@ -875,6 +875,7 @@ describe('mesh backend', () => {
     expect(byRef['legacy-reports']).toMatchObject({
       mesh: 'none',
       worstCheck: expect.objectContaining({ id: 'MESH-COM-007' }),
+      failingChecks: expect.arrayContaining(['MESH-COM-007']),
     });
     expect(byRef.shipping.clusters.sort()).toEqual(['cloud', 'homelab']);
     expect(byRef['no-annotations']).toBeUndefined();

@@ -70,6 +70,16 @@ export function checkResult(
 }
 
 /**
+ * The IDs of the checks that warn or fail, each once, sorted.
+ * @public
+ */
+export function failingCheckIds(checks: MeshCheck[]): string[] {
+  return [
+    ...new Set(checks.filter(c => c.status !== 'pass').map(c => c.id)),
+  ].sort();
+}
+
+/**
  * `1 certificate`, `2 certificates`: a count with its noun, singular for one.
  * @public
  */

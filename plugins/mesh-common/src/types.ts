@@ -232,6 +232,8 @@ export interface OverviewEntity {
     subject: string;
   } | null;
   worstCheck: MeshCheck | null;
+  /** The IDs of the checks that warn or fail, each once, sorted (e.g. `MESH-IST-006`). */
+  failingChecks?: string[];
   errors: Array<UpstreamError & { cluster: string }>;
 }
 

@@ -7,6 +7,7 @@ import {
   OverviewTotals,
   weakestMtlsMode,
   worstCheck,
+  failingCheckIds,
 } from '@meshlens/plugin-mesh-common';
 
 /**
@@ -77,6 +78,7 @@ export function summarizeEntity(
         }
       : null,
     worstCheck: worstCheck(statuses.flatMap(s => s.checks)),
+    failingChecks: failingCheckIds(statuses.flatMap(s => s.checks)),
     errors: statuses.flatMap(s =>
       s.errors.map(e => ({ ...e, cluster: s.cluster })),
     ),

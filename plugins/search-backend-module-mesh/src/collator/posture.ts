@@ -6,6 +6,7 @@ import {
   MtlsMode,
   OverviewEntity,
   UpstreamError,
+  failingCheckIds,
 } from '@meshlens/plugin-mesh-common';
 
 /** A set of the entity's clusters that run the same mesh. */
@@ -34,6 +35,8 @@ export interface EntityPosture {
     subject: string;
   } | null;
   errors: Array<UpstreamError & { cluster: string }>;
+  /** IDs of the checks that warn or fail (e.g. `MESH-IST-006`); none when absent. */
+  failingChecks?: string[];
 }
 
 /** Clusters on which the entity's workloads could be read at all. */
@@ -94,6 +97,7 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
     successRate: entity.successRate,
     soonestCertificate: entity.soonestCertificateExpiry,
     errors: entity.errors,
+    failingChecks: entity.failingChecks ?? [],
   };
 }
 
@@ -173,5 +177,6 @@ export function postureFromEntityStatus(
     errors: status.clusters.flatMap(c =>
       c.errors.map(e => ({ ...e, cluster: c.cluster })),
     ),
+    failingChecks: failingCheckIds(status.clusters.flatMap(c => c.checks)),
   };
 }
