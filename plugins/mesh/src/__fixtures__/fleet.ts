@@ -63,6 +63,7 @@ const entities: OverviewEntity[] = [
       status: 'warning',
       subject: 'identity.linkerd.cluster.local',
     },
+    failingChecks: ['MESH-COM-014'],
     worstCheck: {
       id: 'MESH-COM-014',
       status: 'warn',
@@ -83,6 +84,7 @@ const entities: OverviewEntity[] = [
       status: 'warning',
       subject: 'identity.linkerd.cluster.local',
     },
+    failingChecks: ['MESH-COM-009', 'MESH-COM-014'],
     worstCheck: {
       id: 'MESH-COM-009',
       status: 'fail',
@@ -142,6 +144,7 @@ const entities: OverviewEntity[] = [
     encryptedShare: 0,
     successRate: null,
     requestsPerSecond: null,
+    failingChecks: ['MESH-COM-007', 'MESH-LNK-001'],
     worstCheck: {
       id: 'MESH-COM-007',
       status: 'fail',
