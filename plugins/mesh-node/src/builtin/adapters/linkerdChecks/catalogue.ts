@@ -39,4 +39,9 @@ export const LINKERD_CHECKS = defineChecks({
     severity: 'fail',
     title: "The proxy injector's webhook sees the namespace",
   },
+  serverSpeaksFirst: {
+    id: 'MESH-LNK-008',
+    severity: 'warn',
+    title: 'Server-speaks-first ports are opaque',
+  },
 });

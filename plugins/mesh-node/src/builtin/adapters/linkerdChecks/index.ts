@@ -4,6 +4,7 @@ import { initBeforeProxyCheck } from '../initContainers';
 import { serverAuthorizationChecks, scrapingChecks } from './authorization';
 import { LINKERD_CHECKS } from './catalogue';
 import { injectionChecks } from './injection';
+import { opaquePortChecks } from './opaquePorts';
 import { trustRootChecks } from './trustRoot';
 
 export { LINKERD_CHECKS } from './catalogue';
@@ -37,5 +38,6 @@ export function linkerdChecks(
     ...serverAuthorizationChecks(context),
     ...scrapingChecks(context),
     ...initOrderChecks(context),
+    ...opaquePortChecks(context),
   ];
 }

@@ -246,4 +246,40 @@ describe('Linkerd checks', () => {
       ),
     ).toEqual([]);
   });
+
+  it('MESH-LNK-008: a hand-set opaque-ports list that leaves out a server-speaks-first port', () => {
+    const mysql = (annotations: Record<string, string>) =>
+      assessment({
+        workloads: [
+          workload(
+            'db',
+            [
+              meshedPod('db-1', {
+                containers: [
+                  { name: 'mysql', ports: [{ containerPort: 3306 }] },
+                  proxy,
+                ],
+              }),
+            ],
+            { annotations },
+          ),
+        ],
+      });
+    const fired = checksOf(mysql({ 'config.linkerd.io/opaque-ports': '8080' }));
+    expect(ids(fired)).toEqual(['MESH-LNK-008 warn']);
+    expect(fired[0].message).toContain('db port 3306 (MySQL)');
+    expect(
+      checksOf(mysql({ 'config.linkerd.io/opaque-ports': '8080,3300-3310' })),
+    ).toEqual([]);
+    expect(
+      checksOf(
+        mysql({
+          'config.linkerd.io/opaque-ports': '8080',
+          'config.linkerd.io/skip-inbound-ports': '3306',
+        }),
+      ),
+    ).toEqual([]);
+    // Without a list of its own, Linkerd's default one covers MySQL.
+    expect(checksOf(mysql({}))).toEqual([]);
+  });
 });
