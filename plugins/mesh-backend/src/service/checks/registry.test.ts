@@ -12,15 +12,20 @@ describe('checkCatalogue', () => {
     expect(catalogue.get('MESH-CIL-003')?.source).toBe('adapter cilium');
   });
 
-  it('refuses two adapters claiming one ID', () => {
+  it('refuses two adapters defining one ID differently, and shares one definition', () => {
     const [linkerd] = defaultMeshAdapters();
-    const copy = {
-      mesh: 'other',
-      checkDefinitions: linkerd.checkDefinitions,
-    } as unknown as MeshAdapter;
-    expect(() => checkCatalogue([linkerd, copy])).toThrow(
+    const other = (checkDefinitions: any[]) =>
+      ({ mesh: 'other', checkDefinitions } as unknown as MeshAdapter);
+    expect(() =>
+      checkCatalogue([
+        linkerd,
+        other([{ id: 'MESH-LNK-001', severity: 'warn', title: 'Another' }]),
+      ]),
+    ).toThrow(
       'Check ID MESH-LNK-001 is registered by both adapter linkerd and adapter other',
     );
+    const shared = checkCatalogue([linkerd, other(linkerd.checkDefinitions!)]);
+    expect(shared.get('MESH-LNK-001')?.source).toBe('adapter linkerd');
   });
 });
 

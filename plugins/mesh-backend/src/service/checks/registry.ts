@@ -8,7 +8,8 @@ import { COMMON_CHECKS } from './catalogue';
 
 /**
  * Every registered check: the common ones and each adapter's. Two adapters
- * claiming one ID is a programming error, reported at start-up.
+ * defining one ID differently is a programming error, reported at start-up;
+ * the same definition twice (an adapter extending another) is one check.
  */
 export function checkCatalogue(
   adapters: MeshAdapter[],
@@ -17,6 +18,10 @@ export function checkCatalogue(
   const add = (source: string, definitions: MeshCheckDefinition[]) => {
     for (const d of definitions) {
       const other = out.get(d.id);
+      // An adapter that extends a built-in one shares its checks.
+      if (other && other.title === d.title && other.severity === d.severity) {
+        continue;
+      }
       if (other) {
         throw new TypeError(
           `Check ID ${d.id} is registered by both ${other.source} and ${source}`,
