@@ -184,9 +184,7 @@ describe('mesh backend on the demo cluster', () => {
     };
     const reports = (await entity('legacy-reports')).clusters[0];
     assert.ok(
-      reports.checks.some(
-        c => c.id === 'linkerd.injection-label' && c.status === 'fail',
-      ),
+      reports.checks.some(c => c.id === 'MESH-LNK-001' && c.status === 'fail'),
       'legacy-reports: the mistaken linkerd.io/injection label is named',
     );
     for (const [name, want] of Object.entries(expectations)) {
@@ -226,9 +224,7 @@ describe('mesh backend on the demo cluster', () => {
       `payments: ${w.meshedPods}/${w.pods} meshed`,
     );
     assert.ok(
-      payments.checks.some(
-        c => c.id === 'injection.restart-needed' && c.status === 'warn',
-      ),
+      payments.checks.some(c => c.id === 'MESH-COM-009' && c.status === 'warn'),
     );
     const issuer = payments.certificates.find(c => c.role === 'issuer');
     assert.equal(issuer?.status, 'warning');
@@ -247,7 +243,7 @@ describe('mesh backend on the demo cluster', () => {
           c.source.startsWith('ConfigMap linkerd/linkerd-identity-trust-roots'),
       ),
     );
-    assert.ok(!payments.checks.some(c => c.id === 'certificates.issuer-chain'));
+    assert.ok(!payments.checks.some(c => c.id === 'MESH-COM-015'));
   });
 
   it('serves real numbers from the demo Prometheus for Linkerd, Istio and Cilium', async () => {

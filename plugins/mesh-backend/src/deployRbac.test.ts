@@ -10,8 +10,6 @@ const MANIFEST = join(__dirname, '../../../deploy/rbac.yaml');
 const NOT_READ: KubeResourceType[] = [
   // Only with mesh.certificates.readSecrets, which this role does not grant.
   KUBE_RESOURCES.secret,
-  // Nothing reads Services: workloads are found by their own labels.
-  KUBE_RESOURCES.service,
 ];
 
 const groupOf = (t: KubeResourceType) =>

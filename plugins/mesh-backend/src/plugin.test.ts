@@ -290,11 +290,11 @@ describe('mesh backend', () => {
     });
     const checks = Object.fromEntries(c.checks.map(x => [x.id, x.status]));
     expect(checks).toMatchObject({
-      'control-plane.healthy': 'pass',
-      'injection.restart-needed': 'pass',
-      'certificates.expiry': 'warn',
-      'certificates.issuer-chain': 'pass',
-      'linkerd.trust-root': 'pass',
+      'MESH-COM-008': 'pass',
+      'MESH-COM-009': 'pass',
+      'MESH-COM-014': 'warn',
+      'MESH-COM-015': 'pass',
+      'MESH-LNK-003': 'pass',
     });
     expect(c.links).toEqual([
       {
@@ -310,14 +310,12 @@ describe('mesh backend', () => {
     const payments = (await getEntity(http, 'payments')).clusters[0];
     expect(payments.workloads[0]).toMatchObject({ pods: 3, meshedPods: 2 });
     expect(payments.workloads[0].mtls.encryptedShare).toBeCloseTo(0.9);
-    const restart = payments.checks.find(
-      x => x.id === 'injection.restart-needed',
-    )!;
+    const restart = payments.checks.find(x => x.id === 'MESH-COM-009')!;
     expect(restart.status).toBe('warn');
     expect(restart.hint).toContain(
       'kubectl rollout restart deployment/payments -n payments',
     );
-    expect(payments.checks.find(x => x.id === 'mtls.plaintext')?.status).toBe(
+    expect(payments.checks.find(x => x.id === 'MESH-COM-012')?.status).toBe(
       'warn',
     );
 
@@ -341,9 +339,9 @@ describe('mesh backend', () => {
       'issuer',
       'trust-anchor',
     ]);
-    expect(
-      orders.checks.find(x => x.id === 'certificates.issuer-chain')?.status,
-    ).toBe('pass');
+    expect(orders.checks.find(x => x.id === 'MESH-COM-015')?.status).toBe(
+      'pass',
+    );
     expect(orders.policies).toEqual([
       expect.objectContaining({
         kind: 'PeerAuthentication',
@@ -355,7 +353,7 @@ describe('mesh backend', () => {
     const inventory = (await getEntity(http, 'inventory')).clusters[0];
     expect(inventory.workloads[0].mtls.mode).toBe('permissive');
     expect(inventory.workloads[0].mtls.encryptedShare).toBeCloseTo(0.9);
-    expect(inventory.checks.find(x => x.id === 'mtls.mode')?.status).toBe(
+    expect(inventory.checks.find(x => x.id === 'MESH-COM-011')?.status).toBe(
       'warn',
     );
     expect(
@@ -392,13 +390,11 @@ describe('mesh backend', () => {
       meshedPods: 0,
       metrics: null,
     });
-    const enrolled = reports.checks.find(x => x.id === 'mesh.enrolled')!;
+    const enrolled = reports.checks.find(x => x.id === 'MESH-COM-007')!;
     expect(enrolled.status).toBe('fail');
     expect(enrolled.hint).toContain('linkerd.io/inject=enabled');
     // The common mistake: a label Linkerd ignores, named with its fix.
-    const mistake = reports.checks.find(
-      x => x.id === 'linkerd.injection-label',
-    )!;
+    const mistake = reports.checks.find(x => x.id === 'MESH-LNK-001')!;
     expect(mistake.status).toBe('fail');
     expect(mistake.hint).toContain(
       'kubectl label namespace reports linkerd.io/injection-',
@@ -416,12 +412,46 @@ describe('mesh backend', () => {
     expect(body.clusters).toHaveLength(1);
     expect(body.clusters[0].mesh).toBe('none');
     expect(body.clusters[0].checks[0]).toMatchObject({
-      id: 'kubernetes.annotations',
+      id: 'MESH-COM-001',
       status: 'fail',
     });
     expect(body.clusters[0].checks[0].hint).toContain(
       'backstage.io/kubernetes-id',
     );
+  });
+
+  it('filters the checks by ID (?check=), and names an unknown or malformed ID in a 400', async () => {
+    const { http } = await startMesh({ fixture, log: new UpstreamLog() });
+    const all = await getEntity(http, 'storefront');
+    const ids = all.clusters[0].checks.map(c => c.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['MESH-COM-014', 'MESH-LNK-003']),
+    );
+    const only = await getEntity(
+      http,
+      'storefront',
+      '?check=MESH-COM-014,MESH-IST-006',
+    );
+    expect(only.clusters.map(c => c.cluster)).toEqual(
+      all.clusters.map(c => c.cluster),
+    );
+    expect(only.clusters[0].checks.map(c => c.id)).toEqual(['MESH-COM-014']);
+    expect(only.clusters[0].checks[0].title).toBe(
+      'No certificate expires soon',
+    );
+    const unknown = await request(http).get(
+      entityPath('storefront', '?check=MESH-LNK-999'),
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe(
+      'Unknown check ID MESH-LNK-999: docs/checks/README.md lists the registered ones',
+    );
+    validate('/v1/entities/{kind}/{namespace}/{name}', 400, unknown.body);
+    const malformed = await request(http).get(
+      entityPath('storefront', '?check=certificates.expiry'),
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toContain('Invalid check ID');
   });
 
   it('refuses bad input: unknown entity, bad window, bad range, no credentials, permission denied', async () => {
@@ -530,7 +560,7 @@ describe('mesh backend', () => {
     expect(homelab.errors[0].source).toBe('kubernetes');
     const storefront = (await getEntity(http, 'storefront')).clusters[0];
     expect(storefront.errors[0]).toMatchObject({ source: 'kubernetes' });
-    expect(storefront.checks[0].id).toBe('kubernetes.reachable');
+    expect(storefront.checks[0].id).toBe('MESH-COM-004');
     const overview = await request(http).get('/api/mesh/v1/overview');
     expect(overview.status).toBe(200);
     const orders = (overview.body as MeshOverview).entities.find(
@@ -852,7 +882,8 @@ describe('mesh backend', () => {
     });
     expect(byRef['legacy-reports']).toMatchObject({
       mesh: 'none',
-      worstCheck: expect.objectContaining({ id: 'mesh.enrolled' }),
+      worstCheck: expect.objectContaining({ id: 'MESH-COM-007' }),
+      failingChecks: expect.arrayContaining(['MESH-COM-007']),
     });
     expect(byRef.shipping.clusters.sort()).toEqual(['cloud', 'homelab']);
     expect(byRef['no-annotations']).toBeUndefined();
@@ -954,7 +985,7 @@ describe('mesh backend', () => {
       const body = await getEntity(http, name);
       expect(body.clusters[0].mesh).toBe('none');
       expect(body.clusters[0].checks[0]).toMatchObject({
-        id: 'kubernetes.annotations',
+        id: 'MESH-COM-002',
         status: 'fail',
       });
     }
@@ -987,7 +1018,7 @@ describe('mesh backend', () => {
     }
     const storefront = JSON.parse(bodies[0]) as EntityMeshStatus;
     expect(storefront.clusters[0].checks[0]).toMatchObject({
-      id: 'certificates.expiry',
+      id: 'MESH-COM-014',
       status: 'fail',
     });
     expect(recorded.cached.length).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import {
 import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
 import { readMeshConfig } from './config';
 import { createRouter } from './router';
+import { checkCatalogue } from './service/checks/registry';
 import { BoundedCache } from './cache/BoundedCache';
 import { resolveAdapters } from './service/adapterRegistry';
 import { AuthorizedMeshStatusService } from './service/AuthorizedMeshStatusService';
@@ -80,6 +81,7 @@ export const meshPlugin = createBackendPlugin({
             logger,
             meshStatus,
             bounds: meshConfig.bounds,
+            checkIds: new Set(checkCatalogue(adapters).keys()),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -9,6 +9,7 @@ import {
 } from '@meshlens/plugin-mesh-node';
 import express from 'express';
 import { RequestBounds, checkRange, checkWindow } from './requestBounds';
+import { parseCheckFilter } from './service/checks/registry';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 
@@ -49,6 +50,11 @@ export interface RouterOptions {
   meshStatus: MeshStatusService;
   /** How much work one request may ask for (see `mesh.maxWindow`). */
   bounds: RequestBounds;
+  /**
+   * The registered check IDs, which `?check=` may name; without them the
+   * parameter is refused.
+   */
+  checkIds?: ReadonlySet<string>;
 }
 
 /**
@@ -83,12 +89,27 @@ export async function createRouter(
     const { credentials, entityRef, kubernetesAuth } = await entityRequest(req);
     const { window } = parse(windowQuery, req.query);
     checkWindow(bounds, window);
+    const only = parseCheckFilter(
+      req.query.check,
+      options.checkIds ?? new Set(),
+    );
+    const status = await meshStatus.getEntityStatus(entityRef, {
+      credentials,
+      window,
+      kubernetesAuth,
+    });
+    // Every cluster stays, so that "no such finding" and "not read" differ.
+    // A copy: the answer may be shared with concurrent requests.
     res.json(
-      await meshStatus.getEntityStatus(entityRef, {
-        credentials,
-        window,
-        kubernetesAuth,
-      }),
+      only
+        ? {
+            ...status,
+            clusters: status.clusters.map(cluster => ({
+              ...cluster,
+              checks: cluster.checks.filter(c => only.includes(c.id)),
+            })),
+          }
+        : status,
     );
   });
 

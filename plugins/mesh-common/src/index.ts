@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './grading';
 export * from './summarize';
+export * from './checks';
 export * from './meshComparison';
 export * from './cost';
 export * from './proxyCostFigures';

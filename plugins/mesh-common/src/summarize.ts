@@ -1,5 +1,6 @@
 import { ClusterMeshStatus, MeshName, MtlsMode, OverviewEntity } from './types';
 import { weakestMtlsMode, worstCheck } from './grading';
+import { failingCheckIds } from './checks';
 
 /**
  * An entity's posture as one overview row, without the catalog's fields:
@@ -16,7 +17,8 @@ export type EntityMeshSummary = Omit<
  * Folds an entity's statuses (one per cluster and namespace) into one
  * summary: the first meshed cluster's mesh, pods, the weakest mTLS mode of
  * its meshed workloads, traffic-weighted success and encrypted shares, the
- * soonest certificate worth attention, the worst check and every error.
+ * soonest certificate worth attention, the worst check, the IDs of the
+ * checks that do not pass and every error.
  * @public
  */
 export function summarizeClusterStatuses(
@@ -77,6 +79,7 @@ export function summarizeClusterStatuses(
         }
       : null,
     worstCheck: worstCheck(statuses.flatMap(s => s.checks)),
+    failingChecks: failingCheckIds(statuses.flatMap(s => s.checks)),
     errors: statuses.flatMap(s =>
       s.errors.map(e => ({ ...e, cluster: s.cluster })),
     ),

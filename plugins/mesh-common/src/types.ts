@@ -137,7 +137,10 @@ export interface PolicySummary {
 
 /** @public */
 export interface MeshCheck {
+  /** The check's stable ID, e.g. `MESH-LNK-001`; its page is `docs/checks/<id>.md`. */
   id: string;
+  /** The check's title in the catalogue. */
+  title?: string;
   status: CheckStatus;
   message: string;
   hint: string;
@@ -237,6 +240,8 @@ export interface OverviewEntity {
     subject: string;
   } | null;
   worstCheck: MeshCheck | null;
+  /** The IDs of the checks that warn or fail, each once, sorted (e.g. `MESH-IST-006`). */
+  failingChecks?: string[];
   errors: Array<UpstreamError & { cluster: string }>;
 }
 

@@ -7,6 +7,7 @@ import {
   GoldenMetrics,
   InjectionState,
   MeshCheck,
+  MeshCheckDefinition,
   MtlsMode,
 } from '@meshlens/plugin-mesh-common';
 import { KubernetesClusterReader } from './kubernetes/KubernetesProxyClient';
@@ -216,7 +217,11 @@ export interface MeshAdapter {
     known?: MeshControlPlaneState,
   ): Promise<MeshControlPlaneState | undefined>;
 
-  /** Namespaced objects needed by `detect` (listed per namespace). */
+  /**
+   * Namespaced objects needed by `detect` or `checks` (listed per
+   * namespace; in `MeshNamespaceContext.resources`). Add a kind here, and to
+   * deploy/rbac.yaml, before a check reads it.
+   */
   readonly detectionResources: KubeResourceType[];
 
   /** How the namespace joins this mesh; undefined when it does not. */
@@ -266,6 +271,13 @@ export interface MeshAdapter {
 
   /** Mesh-specific checks: the common mistakes of this mesh. */
   checks(context: MeshAssessmentContext): MeshCheck[];
+
+  /**
+   * The catalogue of the checks `checks` returns: every result's `id` is
+   * one of these, each with its page `docs/checks/<id>.md`. Optional for
+   * adapters written before coded checks; their IDs cannot be filtered on.
+   */
+  readonly checkDefinitions?: MeshCheckDefinition[];
 }
 
 /**

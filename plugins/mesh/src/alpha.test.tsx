@@ -3,7 +3,7 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import meshPlugin, {
@@ -66,8 +66,12 @@ describe('the new-frontend-system plugin', () => {
       apis: [[meshApiRef, api]],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
+    // The posture table's link (the failing-checks table links it too).
+    const fleet = await screen.findByRole('table', {
+      name: 'Mesh posture of every entity',
+    });
     expect(
-      await screen.findByRole('link', { name: 'storefront' }),
+      within(fleet).getByRole('link', { name: 'storefront' }),
     ).toHaveAttribute('href', '/catalog/default/component/storefront/mesh');
     expect(
       await screen.findByRole('table', {

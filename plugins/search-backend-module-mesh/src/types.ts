@@ -34,6 +34,12 @@ export interface MeshIndexableDocument extends IndexableDocument {
   certificateStatus: CertificateStatus | null;
   /** Days until the first certificate expires, negative once expired. */
   soonestExpiryDays: number | null;
+  /**
+   * IDs of the checks that warn or fail, e.g. `MESH-IST-006`
+   * (docs/checks/<id>.md); also at the end of `text`, so that a search for
+   * an ID finds the entities.
+   */
+  failingChecks: string[];
   /** The owner's entity ref, e.g. `group:default/shop-team`; empty when unset. */
   owner: string;
   kind: string;

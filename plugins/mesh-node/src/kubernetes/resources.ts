@@ -26,6 +26,7 @@ export const KUBE_RESOURCES = {
   deployment: resource('apps/v1', 'Deployment', 'deployments'),
   statefulSet: resource('apps/v1', 'StatefulSet', 'statefulsets'),
   daemonSet: resource('apps/v1', 'DaemonSet', 'daemonsets'),
+  replicaSet: resource('apps/v1', 'ReplicaSet', 'replicasets'),
   networkPolicy: resource(
     'networking.k8s.io/v1',
     'NetworkPolicy',
@@ -46,6 +47,11 @@ export const KUBE_RESOURCES = {
     'policy.linkerd.io/v1alpha1',
     'AuthorizationPolicy',
     'authorizationpolicies',
+  ),
+  linkerdServerAuthorization: resource(
+    'policy.linkerd.io/v1beta1',
+    'ServerAuthorization',
+    'serverauthorizations',
   ),
   linkerdMeshTlsAuthentication: resource(
     'policy.linkerd.io/v1alpha1',
@@ -72,6 +78,13 @@ export const KUBE_RESOURCES = {
     'VirtualService',
     'virtualservices',
   ),
+  istioSidecar: resource('networking.istio.io/v1', 'Sidecar', 'sidecars'),
+  istioEnvoyFilter: resource(
+    'networking.istio.io/v1alpha3',
+    'EnvoyFilter',
+    'envoyfilters',
+  ),
+  gateway: resource('gateway.networking.k8s.io/v1', 'Gateway', 'gateways'),
   ciliumNetworkPolicy: resource(
     'cilium.io/v2',
     'CiliumNetworkPolicy',

@@ -67,8 +67,9 @@ const entities: OverviewEntity[] = [
       status: 'warning',
       subject: 'identity.linkerd.cluster.local',
     },
+    failingChecks: ['MESH-COM-014'],
     worstCheck: {
-      id: 'certificate-expiry',
+      id: 'MESH-COM-014',
       status: 'warn',
       message: 'Issuer certificate expires in 12 days',
       hint: 'Rotate the issuer.',
@@ -87,8 +88,9 @@ const entities: OverviewEntity[] = [
       status: 'warning',
       subject: 'identity.linkerd.cluster.local',
     },
+    failingChecks: ['MESH-COM-009', 'MESH-COM-014'],
     worstCheck: {
-      id: 'pods-without-proxy',
+      id: 'MESH-COM-009',
       status: 'fail',
       message: '1 of 3 pods runs without the Linkerd proxy',
       hint: 'Restart the deployment.',
@@ -150,8 +152,9 @@ const entities: OverviewEntity[] = [
     encryptedShare: 0,
     successRate: null,
     requestsPerSecond: null,
+    failingChecks: ['MESH-COM-007', 'MESH-LNK-001'],
     worstCheck: {
-      id: 'not-enrolled',
+      id: 'MESH-COM-007',
       status: 'fail',
       message: 'Namespace reports is not enrolled in any mesh',
       hint: 'Enrol the namespace.',

@@ -133,12 +133,12 @@ const storefrontHomelab: ClusterMeshStatus = {
   ],
   checks: [
     pass(
-      'injection',
+      'MESH-COM-008',
       'Namespace storefront is enrolled (linkerd.io/inject=enabled)',
     ),
-    pass('proxies', 'All 3 pods run the Linkerd proxy'),
+    pass('MESH-COM-009', 'All 3 pods run the Linkerd proxy'),
     {
-      id: 'certificate-expiry',
+      id: 'MESH-COM-014',
       status: 'warn',
       message:
         'Issuer certificate identity.linkerd.cluster.local expires in 12 days',
@@ -194,14 +194,14 @@ export const linkerdPartialMeshStatus = status('payments', [
     policies: [],
     checks: [
       {
-        id: 'pods-without-proxy',
+        id: 'MESH-COM-009',
         status: 'fail',
         message:
           '1 of 3 pods of Deployment payments runs without the Linkerd proxy',
         hint: 'The pod started before the namespace was enrolled: kubectl -n payments rollout restart deployment/payments',
       },
       {
-        id: 'proxy-version-skew',
+        id: 'MESH-COM-010',
         status: 'warn',
         message:
           'Proxies run edge-25.10.3 and edge-25.9.1; the control plane runs edge-25.10.3',
@@ -273,7 +273,7 @@ const ordersCloud: ClusterMeshStatus = {
       yaml: 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: orders\nspec:\n  mtls:\n    mode: STRICT\n',
     },
   ],
-  checks: [pass('mtls', 'PeerAuthentication default sets STRICT mTLS')],
+  checks: [pass('MESH-COM-011', 'PeerAuthentication default sets STRICT mTLS')],
   errors: [],
   links: [
     {
@@ -334,7 +334,7 @@ export const istioPermissiveStatus = status('inventory', [
     ],
     checks: [
       {
-        id: 'plaintext-edges',
+        id: 'MESH-COM-012',
         status: 'warn',
         message:
           'batch/stock-import calls inventory in plaintext (20% of requests)',
@@ -382,9 +382,12 @@ export const istioAmbientStatus = status('recommendations', [
     ],
     policies: [],
     checks: [
-      pass('ambient', 'Namespace recommendations is in the ambient data plane'),
+      pass(
+        'MESH-COM-008',
+        'Namespace recommendations is in the ambient data plane',
+      ),
       {
-        id: 'no-waypoint',
+        id: 'MESH-AMB-006',
         status: 'warn',
         message:
           'No waypoint: only TCP metrics, no HTTP success rate or latency',
@@ -446,7 +449,7 @@ export const ciliumStatus = status('sensor-gateway', [
     ],
     checks: [
       {
-        id: 'mutual-auth',
+        id: 'MESH-CIL-005',
         status: 'warn',
         message: 'Traffic is not mutually authenticated',
         hint: 'Add authentication.mode: required to the CiliumNetworkPolicy (needs SPIRE).',
@@ -482,7 +485,7 @@ export const notMeshedStatus = status('legacy-reports', [
     policies: [],
     checks: [
       {
-        id: 'not-enrolled',
+        id: 'MESH-COM-007',
         status: 'fail',
         message: 'Namespace reports is not enrolled in any mesh',
         hint: 'Annotate the namespace with linkerd.io/inject=enabled (Linkerd) or label it istio-injection=enabled (Istio), then restart the workloads.',
@@ -568,16 +571,13 @@ export const misEnrolledStatus = status('legacy-reports', [
     policies: [],
     checks: [
       {
-        id: 'linkerd.injection-label',
+        id: 'MESH-LNK-001',
         status: 'fail',
         message:
           'Namespace reports has the label linkerd.io/injection=enabled, which Linkerd ignores: injection is switched by an annotation',
         hint: 'kubectl label namespace reports linkerd.io/injection- && kubectl annotate namespace reports linkerd.io/inject=enabled',
       },
-      pass(
-        'control-plane.healthy',
-        'The linkerd control plane in linkerd is healthy',
-      ),
+      pass('MESH-COM-008', 'The linkerd control plane in linkerd is healthy'),
     ],
     links: undefined,
   },

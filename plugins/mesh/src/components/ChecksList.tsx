@@ -2,6 +2,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
 import { MeshCheck } from '@meshlens/plugin-mesh-common';
 import { CHECK_STATUS_WORDS, gradeOfCheck } from '../lib/grading';
 import { StatusIcon } from './StatusIcon';
@@ -18,8 +19,9 @@ export function ChecksList(props: { checks: MeshCheck[]; label: string }) {
   }
   return (
     <List dense aria-label={props.label}>
-      {sorted.map(check => (
-        <ListItem key={check.id} alignItems="flex-start">
+      {sorted.map((check, index) => (
+        // One check can report several findings (one per workload).
+        <ListItem key={`${check.id}-${index}`} alignItems="flex-start">
           <ListItemIcon style={{ minWidth: 32, marginTop: 4 }}>
             <StatusIcon
               grade={gradeOfCheck(check.status)}
@@ -35,6 +37,14 @@ export function ChecksList(props: { checks: MeshCheck[]; label: string }) {
             primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
             secondaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
           />
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            title={check.title}
+            style={{ marginLeft: 8, marginTop: 6, whiteSpace: 'nowrap' }}
+          >
+            {check.id}
+          </Typography>
         </ListItem>
       ))}
     </List>

@@ -123,15 +123,18 @@ function MetricChart(props: {
     values.length ? summary : 'no data'
   }`;
 
+  // Why a chart is empty: no traffic at all, or traffic without HTTP data.
+  const requestsSeen = props.series.some(s =>
+    s.points.some(p => (p.requestsPerSecond ?? 0) > 0),
+  );
   if (values.length === 0 || times.length === 0) {
     return (
       <div role="img" aria-label={label}>
         <Typography variant="subtitle2">{title}</Typography>
         <Typography variant="body2" color="textSecondary">
-          No data in the last {props.rangeLabel}
-          {key !== 'requestsPerSecond' &&
-            ' (TCP-only meshes report no HTTP success rate or latency)'}
-          .
+          {key !== 'requestsPerSecond' && requestsSeen
+            ? `No data in the last ${props.rangeLabel}: requests were counted, but the mesh reported no HTTP responses for them (L4 only; the checks say why).`
+            : `No requests in the last ${props.rangeLabel}.`}
         </Typography>
       </div>
     );

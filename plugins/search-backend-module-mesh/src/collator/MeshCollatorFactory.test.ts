@@ -88,6 +88,7 @@ describe('MeshCollatorFactory', () => {
       meshedShare: 1,
       certificateStatus: 'warning',
       soonestExpiryDays: 12,
+      failingChecks: [],
       owner: 'group:default/shop-team',
       kind: 'Component',
       namespace: 'default',
@@ -95,6 +96,18 @@ describe('MeshCollatorFactory', () => {
       authorization: { resourceRef: 'component:default/storefront' },
     });
     expect(document.text).not.toMatch(MESH_WORD);
+  });
+
+  it('carries the failing check IDs, in a field and at the end of the text', async () => {
+    const document = await documentFor(
+      overviewRow('component:default/payments', {
+        failingChecks: ['MESH-COM-009', 'MESH-LNK-004'],
+      }),
+    );
+    expect(document.failingChecks).toEqual(['MESH-COM-009', 'MESH-LNK-004']);
+    expect(document.text).toMatch(
+      / Failing checks: MESH-COM-009, MESH-LNK-004\.$/,
+    );
   });
 
   it('says how many pods of a partly enrolled Linkerd entity lack the proxy', async () => {

@@ -257,9 +257,14 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
   ): MeshIndexableDocument {
     const first = posture.memberships[0];
     const unmeshed = isMeshUnknown(posture) ? 'unknown' : 'none';
+    const failingChecks = posture.failingChecks ?? [];
     return {
       ...this.baseDocument(entity),
-      text: describePosture(entity.metadata.name, posture),
+      text: `${describePosture(entity.metadata.name, posture)}${
+        failingChecks.length
+          ? ` Failing checks: ${failingChecks.join(', ')}.`
+          : ''
+      }`,
       mesh: first?.mesh ?? unmeshed,
       ...(first ? { meshTitle: first.title } : {}),
       dataPlane: first?.dataPlane ?? unmeshed,
@@ -268,6 +273,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       meshedShare: posture.pods > 0 ? posture.meshedPods / posture.pods : null,
       certificateStatus: posture.soonestCertificate?.status ?? null,
       soonestExpiryDays: posture.soonestCertificate?.daysLeft ?? null,
+      failingChecks,
     };
   }
 
@@ -287,6 +293,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       meshedShare: null,
       certificateStatus: null,
       soonestExpiryDays: null,
+      failingChecks: [],
     };
   }
 }

@@ -176,3 +176,43 @@ describe('postureFromEntityStatus', () => {
     ]);
   });
 });
+
+describe('postureFromEntityStatus: failing checks', () => {
+  it('lists the IDs of the checks that warn or fail, each once', () => {
+    const check = (id: string, status: 'pass' | 'warn' | 'fail') => ({
+      id,
+      status,
+      message: '',
+      hint: '',
+    });
+    const cluster = (name: string, checks: ReturnType<typeof check>[]) => ({
+      cluster: name,
+      namespace: 'shop',
+      mesh: 'istio',
+      dataPlane: 'sidecar',
+      controlPlane: null,
+      injection: { namespace: 'enabled' as const, marker: null },
+      workloads: [],
+      certificates: [],
+      policies: [],
+      checks,
+      errors: [],
+    });
+    const posture = postureFromEntityStatus({
+      entityRef: 'component:default/shipping',
+      window: '5m',
+      generatedAt: '2026-12-01T12:00:00Z',
+      clusters: [
+        cluster('homelab', [
+          check('MESH-IST-006', 'fail'),
+          check('MESH-COM-008', 'pass'),
+        ]),
+        cluster('cloud', [
+          check('MESH-IST-006', 'fail'),
+          check('MESH-COM-010', 'warn'),
+        ]),
+      ],
+    });
+    expect(posture.failingChecks).toEqual(['MESH-COM-010', 'MESH-IST-006']);
+  });
+});

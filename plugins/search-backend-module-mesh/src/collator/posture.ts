@@ -37,6 +37,8 @@ export interface EntityPosture {
     subject: string;
   } | null;
   errors: Array<UpstreamError & { cluster: string }>;
+  /** IDs of the checks that warn or fail (e.g. `MESH-IST-006`); none when absent. */
+  failingChecks?: string[];
 }
 
 /** Clusters on which the entity's workloads could be read at all. */
@@ -108,6 +110,7 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
     successRate: entity.successRate,
     soonestCertificate: entity.soonestCertificateExpiry,
     errors: entity.errors,
+    failingChecks: entity.failingChecks ?? [],
   };
 }
 

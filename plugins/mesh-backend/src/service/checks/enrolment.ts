@@ -1,4 +1,5 @@
-import { MeshCheck } from '@meshlens/plugin-mesh-common';
+import { MeshCheck, checkResult } from '@meshlens/plugin-mesh-common';
+import { COMMON_CHECKS } from './catalogue';
 import {
   MeshAdapter,
   MeshControlPlaneState,
@@ -21,20 +22,16 @@ export interface UnmeshedNamespace {
   workloads: MeshWorkload[];
 }
 
-/** `mesh.enrolled`: the namespace is missing, or which mesh could take it and how. */
+/** MESH-COM-006 when the namespace is missing, MESH-COM-007: which mesh could take it and how. */
 export function notMeshedCheck(input: UnmeshedNamespace): MeshCheck {
   const { cluster, namespace, installed } = input;
   if (input.snapshot.namespaces.get(namespace) === undefined) {
-    return {
-      id: 'mesh.enrolled',
-      status: 'fail',
+    return checkResult(COMMON_CHECKS.namespaceMissing, {
       message: `Namespace ${namespace} does not exist in cluster ${cluster}`,
       hint: 'Fix backstage.io/kubernetes-namespace, or deploy the workloads',
-    };
+    });
   }
-  return {
-    id: 'mesh.enrolled',
-    status: 'fail',
+  return checkResult(COMMON_CHECKS.notEnrolled, {
     message: installed.length
       ? `Namespace ${namespace} is not enrolled in ${installed
           .map(a => a.mesh)
@@ -45,7 +42,7 @@ export function notMeshedCheck(input: UnmeshedNamespace): MeshCheck {
       : `Install a mesh (${orList(
           input.registered.map(meshTitleOf),
         )}) in the cluster first`,
-  };
+  });
 }
 
 /** `a, b or c` */

@@ -22,6 +22,7 @@ import { restartNeededChecks, versionSkewChecks } from './injection';
 import { mtlsModeChecks, plaintextChecks } from './mtls';
 import { noWorkloadsCheck as noWorkloadsCheckOf } from './kubernetes';
 import { successRateChecks } from './traffic';
+import { strictReadinessChecks } from './strictReadiness';
 
 export {
   invalidAnnotationCheck,
@@ -31,6 +32,7 @@ export {
   unreachableCheck,
 } from './kubernetes';
 export type { UnmeshedNamespace } from './enrolment';
+export { COMMON_CHECKS } from './catalogue';
 
 /**
  * The checks every mesh shares, computed from the assembled status. Each
@@ -50,6 +52,7 @@ export function commonChecks(input: {
     ...versionSkewChecks(status),
     ...mtlsModeChecks(status),
     ...plaintextChecks(status),
+    ...strictReadinessChecks(status),
     ...successRateChecks(status),
     ...certificateExpiryChecks(status.certificates),
     ...issuerChainChecks(input.issuers),

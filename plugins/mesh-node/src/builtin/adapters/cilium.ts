@@ -1,4 +1,8 @@
-import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
+import {
+  MeshCheck,
+  MeshCheckDefinition,
+  MtlsMode,
+} from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
   MeshAdapter,
@@ -32,8 +36,7 @@ import {
 } from './common';
 
 import { ciliumOnboarding } from './ciliumOnboarding';
-
-const PROXY_VISIBILITY = 'policy.cilium.io/proxy-visibility';
+import { CILIUM_CHECKS, ciliumChecks } from './ciliumChecks';
 /** Cilium's dashboard counts everything but 5xx as success. */
 const isSuccess = (status: string | undefined) => !/^5/.test(status ?? '');
 
@@ -148,6 +151,7 @@ export class CiliumAdapter implements MeshAdapter {
           config['enable-wireguard'] === 'true' ||
           config['enable-ipsec'] === 'true',
         hubble: config['enable-hubble'] !== 'false',
+        hubbleMetrics: config['hubble-metrics'] ?? null,
       },
     };
   }
@@ -263,40 +267,14 @@ export class CiliumAdapter implements MeshAdapter {
     return `Apply a CiliumNetworkPolicy in ${namespace} whose ingress toPorts carry L7 http rules (the "Mesh my service" template writes one)`;
   }
 
+  readonly checkDefinitions: MeshCheckDefinition[] =
+    Object.values(CILIUM_CHECKS);
+
+  requiresAuth(policy: KubeObject): boolean {
+    return requiresAuth(policy);
+  }
+
   checks(context: MeshAssessmentContext): MeshCheck[] {
-    const checks: MeshCheck[] = [];
-    const withoutL7 = context.workloads.filter(
-      w => !w.pods.some(p => this.isPodMeshed(p, context)),
-    );
-    if (context.detection.enrolled && withoutL7.length > 0) {
-      checks.push({
-        id: 'cilium.l7-visibility',
-        status: 'warn',
-        message: `${withoutL7
-          .map(w => w.name)
-          .join(
-            ', ',
-          )} have no L7 visibility: Hubble reports no HTTP metrics for them`,
-        hint: this.enrollHint(context.namespaceName),
-      });
-    }
-    const annotated = context.workloads.filter(w =>
-      w.pods.some(
-        p => p.metadata.annotations?.[PROXY_VISIBILITY] !== undefined,
-      ),
-    );
-    if (annotated.length > 0) {
-      checks.push({
-        id: 'cilium.proxy-visibility-annotation',
-        status: 'warn',
-        message: `${annotated
-          .map(w => w.name)
-          .join(
-            ', ',
-          )} rely on the annotation ${PROXY_VISIBILITY}, which Cilium no longer supports`,
-        hint: 'Replace it with a CiliumNetworkPolicy with L7 rules',
-      });
-    }
-    return checks;
+    return ciliumChecks(context, this);
   }
 }

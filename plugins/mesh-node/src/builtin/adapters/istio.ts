@@ -1,4 +1,8 @@
-import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
+import {
+  MeshCheck,
+  MeshCheckDefinition,
+  MtlsMode,
+} from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
   KubeResourceType,
@@ -39,11 +43,11 @@ import {
 
 import {
   DATAPLANE_MODE_LABEL,
-  hasInjectionAndRevision,
   INJECTION_LABEL,
   istioOnboarding,
   REVISION_LABEL,
 } from './istioOnboarding';
+import { INJECT_POD_KEY, ISTIO_CHECKS, istioChecks } from './istioChecks';
 
 /**
  * The Istio kinds read, with the versions older releases serve (mesh-facts
@@ -72,8 +76,6 @@ const VIRTUAL_SERVICE: KubeResourceType = {
     'networking.istio.io/v1alpha3',
   ],
 };
-
-const INJECT_POD_KEY = 'sidecar.istio.io/inject';
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 /** Inbound requests as reported by the destination sidecar or the waypoint (Kiali's reporter choice). */
 const INBOUND_REPORTER = 'reporter=~"destination|waypoint"';
@@ -120,7 +122,14 @@ export class IstioAdapter implements MeshAdapter {
   readonly mesh = 'istio';
   readonly title = 'Istio';
   readonly onboarding = istioOnboarding;
-  readonly detectionResources: KubeResourceType[] = [];
+  /** Read for the checks: hosts, refused pods, waypoints, sidecar-only config. */
+  readonly detectionResources: KubeResourceType[] = [
+    KUBE_RESOURCES.service,
+    KUBE_RESOURCES.replicaSet,
+    KUBE_RESOURCES.gateway,
+    KUBE_RESOURCES.istioSidecar,
+    KUBE_RESOURCES.istioEnvoyFilter,
+  ];
   readonly policyResources: KubeResourceType[] = [
     PEER_AUTHENTICATION,
     AUTHORIZATION_POLICY,
@@ -143,6 +152,9 @@ export class IstioAdapter implements MeshAdapter {
           reader.list(KUBE_RESOURCES.daemonSet, {
             labelSelector: 'app=ztunnel',
           }),
+          reader.list(KUBE_RESOURCES.daemonSet, {
+            labelSelector: 'k8s-app=istio-cni-node',
+          }),
         ]),
       namespaceOf: ([istiods]) => istiods[0]?.metadata.namespace,
       // The root namespace's PeerAuthentication sets the mesh-wide mode.
@@ -150,7 +162,7 @@ export class IstioAdapter implements MeshAdapter {
     });
     if (!found) return undefined;
     const {
-      located: [istiods, ztunnels],
+      located: [istiods, ztunnels, cniNodes],
       namespace,
       objects: rootPolicies,
     } = found;
@@ -179,15 +191,17 @@ export class IstioAdapter implements MeshAdapter {
         ambient: ztunnels.length > 0,
         ztunnelVersion: ztunnels.length > 0 ? version(ztunnels[0]) : null,
         meshMtlsMode: peerAuthMode(meshWide) ?? null,
+        // Whether the istio-cni node agent is installed (MESH-IST-006, -007).
+        cni: cniNodes.length > 0,
       },
     };
   }
 
-  private isAmbientPod(pod: KubeObject): boolean {
+  isAmbientPod(pod: KubeObject): boolean {
     return pod.metadata.annotations?.[AMBIENT_REDIRECTION] === 'enabled';
   }
 
-  private hasSidecar(pod: KubeObject): boolean {
+  hasSidecar(pod: KubeObject): boolean {
     return containers(pod).some(c => c.name === 'istio-proxy');
   }
 
@@ -435,63 +449,10 @@ export class IstioAdapter implements MeshAdapter {
     return `kubectl label namespace ${namespace} ${INJECTION_LABEL}=enabled (sidecar) or ${DATAPLANE_MODE_LABEL}=ambient (ambient), then kubectl rollout restart deployment -n ${namespace} for sidecars`;
   }
 
+  readonly checkDefinitions: MeshCheckDefinition[] =
+    Object.values(ISTIO_CHECKS);
+
   checks(context: MeshAssessmentContext): MeshCheck[] {
-    const checks: MeshCheck[] = [];
-    const ns = context.namespaceName;
-    const labels = context.namespace?.metadata.labels ?? {};
-    if (hasInjectionAndRevision(context.namespace)) {
-      checks.push({
-        id: 'istio.injection-and-revision',
-        status: 'warn',
-        message: `Namespace ${ns} has both ${INJECTION_LABEL}=${labels[INJECTION_LABEL]} and ${REVISION_LABEL}=${labels[REVISION_LABEL]}: ${INJECTION_LABEL} wins and the revision is ignored`,
-        hint: `Keep one: kubectl label namespace ${ns} ${INJECTION_LABEL}- to use revision ${labels[REVISION_LABEL]}`,
-      });
-    }
-    const annotated = context.workloads.filter(
-      w =>
-        w.object.spec?.template?.metadata?.annotations?.[INJECT_POD_KEY] !==
-          undefined ||
-        w.pods.some(
-          p =>
-            p.metadata.annotations?.[INJECT_POD_KEY] !== undefined &&
-            p.metadata.labels?.[INJECT_POD_KEY] === undefined,
-        ),
-    );
-    if (annotated.length > 0) {
-      checks.push({
-        id: 'istio.inject-annotation',
-        status: 'warn',
-        message: `${annotated
-          .map(w => w.name)
-          .join(', ')} use the deprecated annotation ${INJECT_POD_KEY}`,
-        hint: `Set it as a pod-template label instead: metadata.labels["${INJECT_POD_KEY}"]: "true"`,
-      });
-    }
-    for (const w of context.workloads) {
-      if (this.mtlsMode(w, context) !== 'strict') continue;
-      const traffic = context.traffic?.get(w.name);
-      const plaintext = (traffic?.edges ?? []).filter(
-        e =>
-          e.direction === 'inbound' &&
-          (e.mtls === false || e.peer.name === 'unknown'),
-      );
-      if (plaintext.length > 0 || (traffic?.encryptedShare ?? 1) < 1) {
-        checks.push({
-          id: 'istio.strict-with-plaintext-callers',
-          status: 'fail',
-          message: `${
-            w.name
-          } requires mTLS (STRICT) but receives plaintext requests${
-            plaintext.length
-              ? ` from ${plaintext
-                  .map(e => `${e.peer.namespace}/${e.peer.name}`)
-                  .join(', ')}`
-              : ''
-          }: those requests fail`,
-          hint: 'Mesh the callers, or set the PeerAuthentication to PERMISSIVE until the encrypted share is 100%',
-        });
-      }
-    }
-    return checks;
+    return istioChecks(context, this);
   }
 }

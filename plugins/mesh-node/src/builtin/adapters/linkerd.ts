@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { MeshCheck, MtlsMode } from '@meshlens/plugin-mesh-common';
+import {
+  MeshCheck,
+  MeshCheckDefinition,
+  MtlsMode,
+} from '@meshlens/plugin-mesh-common';
 import {
   KubeObject,
   KubeResourceType,
@@ -42,8 +46,8 @@ import {
   linkerdOnboarding,
   mistakenLabel,
 } from './linkerdOnboarding';
+import { LINKERD_CHECKS, linkerdChecks } from './linkerdChecks';
 
-const INJECT_VALID = [...INJECT_ENABLED, 'disabled'];
 const WORKLOAD_LABELS = ['deployment', 'statefulset', 'daemonset'];
 const DST_WORKLOAD_LABELS = WORKLOAD_LABELS.map(l => `dst_${l}`);
 
@@ -73,6 +77,7 @@ export class LinkerdAdapter implements MeshAdapter {
       ],
     },
     KUBE_RESOURCES.linkerdAuthorizationPolicy,
+    KUBE_RESOURCES.linkerdServerAuthorization,
     KUBE_RESOURCES.linkerdMeshTlsAuthentication,
     {
       ...KUBE_RESOURCES.linkerdHttpRoute,
@@ -201,6 +206,19 @@ export class LinkerdAdapter implements MeshAdapter {
         } to reach ${spec.targetRef?.kind ?? '?'} ${
           spec.targetRef?.name ?? ''
         }`.trim();
+      case 'ServerAuthorization':
+        return `Allows ${
+          spec.client?.unauthenticated
+            ? 'unauthenticated clients'
+            : (spec.client?.meshTLS?.serviceAccounts ?? [])
+                .map((a: any) => a.name)
+                .join(', ') || 'meshed clients'
+        } to reach Server ${
+          spec.server?.name ??
+          Object.entries(spec.server?.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')
+        }`;
       case 'MeshTLSAuthentication':
         return `Mesh identities: ${[
           ...(spec.identities ?? []),
@@ -450,75 +468,10 @@ export class LinkerdAdapter implements MeshAdapter {
     return `kubectl annotate namespace ${namespace} ${INJECT_ANNOTATION}=enabled, then kubectl rollout restart deployment -n ${namespace}`;
   }
 
+  readonly checkDefinitions: MeshCheckDefinition[] =
+    Object.values(LINKERD_CHECKS);
+
   checks(context: MeshAssessmentContext): MeshCheck[] {
-    const checks: MeshCheck[] = [];
-    const ns = context.namespaceName;
-    const labels = context.namespace?.metadata.labels ?? {};
-    const mistaken = mistakenLabel(context.namespace);
-    if (mistaken) {
-      checks.push({
-        id: 'linkerd.injection-label',
-        status: 'fail',
-        message: `Namespace ${ns} has the label ${mistaken}=${labels[mistaken]}, which Linkerd ignores: injection is switched by an annotation`,
-        hint: `kubectl label namespace ${ns} ${mistaken}- && ${this.enrollHint(
-          ns,
-        )}`,
-      });
-    }
-    const value = context.namespace?.metadata.annotations?.[INJECT_ANNOTATION];
-    if (value !== undefined && !INJECT_VALID.includes(value)) {
-      checks.push({
-        id: 'linkerd.inject-value',
-        status: 'fail',
-        message: `Namespace ${ns} has ${INJECT_ANNOTATION}=${value}; Linkerd accepts only enabled, ingress or disabled`,
-        hint: `kubectl annotate --overwrite namespace ${ns} ${INJECT_ANNOTATION}=enabled`,
-      });
-    }
-    const anchorHash = context.controlPlane.details.trustRootSha256 as
-      | string
-      | null;
-    const meshed = context.workloads.some(w =>
-      w.pods.some(p => this.isPodMeshed(p)),
-    );
-    if (anchorHash && meshed) {
-      const stale = context.workloads.flatMap(w =>
-        w.pods
-          .filter(p => {
-            const h = p.metadata.annotations?.['linkerd.io/trust-root-sha256'];
-            return h && h !== anchorHash;
-          })
-          .map(p => ({ w, p })),
-      );
-      checks.push(
-        stale.length > 0
-          ? {
-              id: 'linkerd.trust-root',
-              status: 'fail',
-              message: `${
-                stale.length
-              } pod(s) were injected with an older trust anchor (${stale
-                .slice(0, 3)
-                .map(s => s.p.metadata.name)
-                .join(', ')})`,
-              hint: `Restart them after the trust-anchor rotation: ${[
-                ...new Set(
-                  stale.map(
-                    s =>
-                      `kubectl rollout restart ${s.w.kind.toLowerCase()}/${
-                        s.w.name
-                      } -n ${ns}`,
-                  ),
-                ),
-              ].join('; ')}`,
-            }
-          : {
-              id: 'linkerd.trust-root',
-              status: 'pass',
-              message: 'Every proxy trusts the current trust anchor',
-              hint: '',
-            },
-      );
-    }
-    return checks;
+    return linkerdChecks(context, this);
   }
 }

@@ -15,7 +15,7 @@ export const INJECT_ENABLED = ['enabled', 'ingress'];
 export const MISTAKEN_LABELS = ['linkerd.io/injection', 'linkerd.io/inject'];
 export const DEFAULT_INBOUND_POLICY =
   'config.linkerd.io/default-inbound-policy';
-const ADMISSION_WEBHOOKS = 'config.linkerd.io/admission-webhooks';
+export const ADMISSION_WEBHOOKS = 'config.linkerd.io/admission-webhooks';
 /** Linkerd's default trust domain; identities are `<sa>.<ns>.serviceaccount.identity.<cp ns>.<domain>`. */
 const TRUST_DOMAIN = 'cluster.local';
 

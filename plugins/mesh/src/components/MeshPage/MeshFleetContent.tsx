@@ -13,6 +13,7 @@ import { LoadingSkeleton } from '../LoadingSkeleton';
 import { RefreshBar } from '../RefreshBar';
 import { CertificateTimeline } from './CertificateTimeline';
 import { CoverageSummary } from './CoverageSummary';
+import { FailingChecks } from './FailingChecks';
 import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetTable } from './FleetTable';
 import {
@@ -188,6 +189,14 @@ export function MeshFleetContent() {
               }}
             />
           )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Failing checks"
+          subheader="Entities per check ID (docs/checks/<ID>.md), within the filters"
+        >
+          <FailingChecks entities={shown} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -141,6 +141,36 @@ describe('MeshPage', () => {
     ).toHaveAttribute('aria-sort', 'descending');
   });
 
+  it('counts the entities per failing check ID, each linking to its mesh tab', async () => {
+    await renderPage();
+    const table = screen.getByRole('table', { name: 'Failing checks' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(row => row.textContent);
+    expect(rows).toEqual([
+      'MESH-COM-0142payments, storefront',
+      'MESH-COM-0071legacy-reports',
+      'MESH-COM-0091payments',
+      'MESH-LNK-0011legacy-reports',
+    ]);
+    expect(
+      within(table).getAllByRole('link', { name: 'storefront' })[0],
+    ).toHaveAttribute('href', '/catalog/default/component/storefront/mesh');
+    chooseFilter('Owner', 'payments-team');
+    expect(
+      within(screen.getByRole('table', { name: 'Failing checks' }))
+        .getAllByRole('row')
+        .slice(1)
+        .map(row => row.textContent),
+    ).toEqual([
+      'MESH-COM-0071legacy-reports',
+      'MESH-COM-0091payments',
+      'MESH-COM-0141payments',
+      'MESH-LNK-0011legacy-reports',
+    ]);
+  });
+
   it('draws the certificate expiry timeline, soonest first', async () => {
     await renderPage();
     const timeline = await screen.findByRole('img', {
