@@ -14,6 +14,7 @@ import {
   SearchFilterResultTypeBlueprint,
   SearchResultListItemBlueprint,
 } from '@backstage/plugin-search-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { meshApiRef, MeshClient } from './api';
 import { meshAvailableFilter } from './conditions';
 import { MeshIcon } from './components/MeshIcon';
@@ -101,6 +102,21 @@ export const meshSearchResultType = SearchFilterResultTypeBlueprint.make({
  * with its navigation item, and mesh search results.
  * @alpha
  */
+/**
+ * The scaffolder field `ui:field: MeshNamespacePicker` (see the template
+ * mesh-my-service).
+ * @alpha
+ */
+export const meshNamespacePickerField = FormFieldBlueprint.make({
+  name: 'mesh-namespace-picker',
+  params: {
+    field: () =>
+      import('./components/MeshNamespacePicker/formField').then(
+        m => m.meshNamespacePickerFormField,
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'mesh',
   title: 'Service mesh',
@@ -114,5 +130,6 @@ export default createFrontendPlugin({
     meshFleetPage,
     meshSearchResultListItem,
     meshSearchResultType,
+    meshNamespacePickerField,
   ],
 });

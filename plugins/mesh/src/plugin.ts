@@ -6,9 +6,16 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import { MeshOnboardingTarget } from '@meshlens/plugin-mesh-common';
 import { meshApiRef, MeshClient } from './api';
 import type { MeshSearchResultListItemProps } from './components/MeshSearchResultListItem';
+import {
+  MeshNamespacePicker,
+  MeshNamespacePickerUiOptions,
+  validateMeshNamespace,
+} from './components/MeshNamespacePicker';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -87,5 +94,23 @@ export const MeshSearchResultListItem: (
         m => m.MeshSearchResultListItem,
       ),
     predicate: result => result.type === 'mesh',
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: MeshNamespacePicker`: the clusters and
+ * namespaces the form's entity (`entityRef`, or `ui:options.entityRefField`)
+ * resolves to, as the mesh backend answers; its value is
+ * `{ cluster, namespace }`. Add it inside `<ScaffolderFieldExtensions>`.
+ * @public
+ */
+export const MeshNamespacePickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension<
+    MeshOnboardingTarget | undefined,
+    MeshNamespacePickerUiOptions
+  >({
+    name: 'MeshNamespacePicker',
+    component: MeshNamespacePicker,
+    validation: validateMeshNamespace,
   }),
 );

@@ -5,8 +5,8 @@ import {
   MeshClusterReader,
   MeshControlPlaneState,
   KubernetesSession,
+  entityWorkloadNamespaces,
   formatLabelSelector,
-  WORKLOAD_RESOURCES,
 } from '@meshlens/plugin-mesh-node';
 import {
   CertificateReadResult,
@@ -356,13 +356,6 @@ export class ClusterReads {
     target: LocatedTarget | undefined,
   ): Promise<string[] | undefined> {
     if (!target) return undefined;
-    if (target.namespace) return [target.namespace];
-    const labelSelector = formatLabelSelector(target.selector);
-    const lists = await Promise.all(
-      WORKLOAD_RESOURCES.map(t => reader.list(t, { labelSelector })),
-    );
-    return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
-      .filter(Boolean)
-      .sort();
+    return entityWorkloadNamespaces((t, o) => reader.list(t, o), target);
   }
 }

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
@@ -47,6 +48,14 @@ export class MeshClient implements MeshApi {
 
   async getCertificates(): Promise<MeshCertificates> {
     return this.get<MeshCertificates>('/v1/certificates');
+  }
+
+  async getOnboardingTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntityOnboardingTargets> {
+    return this.get<EntityOnboardingTargets>(
+      `${entityPath(entityRef)}/onboarding-targets`,
+    );
   }
 
   private async get<T>(
