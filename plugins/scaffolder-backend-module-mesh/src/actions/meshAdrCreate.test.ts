@@ -162,6 +162,25 @@ describe('mesh:adr:create', () => {
     });
   });
 
+  it('records STRICT taken without traffic data', async () => {
+    const { file } = await create({
+      ...input,
+      context: {
+        ...input.context,
+        mtlsMode: 'strict',
+        allowStrictWithoutTraffic: true,
+      },
+    });
+    expect(file).toContain(
+      '* Bad, because STRICT mTLS was chosen without traffic data showing that every caller of every workload in the namespace has a proxy (override allowStrictWithoutTraffic)',
+    );
+    const plain = await create({
+      ...input,
+      context: { ...input.context, mtlsMode: 'strict' },
+    });
+    expect(plain.file).not.toContain('allowStrictWithoutTraffic');
+  });
+
   describe('user text', () => {
     const frontMatterOf = (file: string) => {
       const match = /^---\n([\s\S]*?)\n---\n/.exec(file);

@@ -118,6 +118,7 @@ export function createMeshAdrCreateAction(options?: {
                 cluster: z.string().optional(),
                 namespace: z.string().optional(),
                 mtlsMode: z.enum(['permissive', 'strict']).optional(),
+                allowStrictWithoutTraffic: z.boolean().optional(),
                 requirements: z
                   .object({
                     mtls: z.boolean().optional(),
@@ -221,6 +222,7 @@ export function createMeshAdrCreateAction(options?: {
         cluster: context.cluster,
         namespace: context.namespace,
         mtlsMode: context.mtlsMode,
+        strictWithoutTraffic: context.allowStrictWithoutTraffic === true,
         requirements: context.requirements ?? {},
         notes: context.notes,
         deciders: ctx.input.deciders,

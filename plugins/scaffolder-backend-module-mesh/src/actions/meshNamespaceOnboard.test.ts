@@ -933,8 +933,9 @@ describe('mesh:namespace:onboard', () => {
           },
         },
       ]);
+      // No workload yet: STRICT refuses nobody today.
       expect(outputs(ctx).checks).toContainEqual(
-        expect.objectContaining({ id: 'strict-mtls-callers', status: 'warn' }),
+        expect.objectContaining({ id: 'strict-mtls-callers', status: 'pass' }),
       );
     });
 

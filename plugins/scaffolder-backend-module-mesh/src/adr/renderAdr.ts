@@ -23,6 +23,8 @@ export interface AdrContent {
   cluster?: string;
   namespace?: string;
   mtlsMode?: 'permissive' | 'strict';
+  /** STRICT taken on trust: no traffic data showed every caller has a proxy. */
+  strictWithoutTraffic?: boolean;
   requirements: {
     mtls?: boolean;
     multiCluster?: boolean;
@@ -77,6 +79,11 @@ function driverFindings(
 }
 
 function mtlsConsequence(content: AdrContent): string[] {
+  if (content.mtlsMode === 'strict' && content.strictWithoutTraffic) {
+    return [
+      'Bad, because STRICT mTLS was chosen without traffic data showing that every caller of every workload in the namespace has a proxy (override allowStrictWithoutTraffic): a caller without one is refused, and nothing checked that there is none.',
+    ];
+  }
   if (content.mtlsMode === 'strict') {
     return [
       'Bad, because STRICT mTLS refuses every caller without a proxy: callers must be onboarded first (Meshlens refuses STRICT while plaintext callers are seen).',
