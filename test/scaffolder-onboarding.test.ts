@@ -29,12 +29,45 @@ import {
   KUBE_RESOURCES,
   KubeResourceType,
   KubernetesClient,
+  entityKubernetesTarget,
+  entityPlacements,
 } from '../plugins/mesh-node/src';
 import meshPlugin from '../plugins/mesh-backend/src';
 
 const REPO_ROOT = resolve(__dirname, '..');
 
 type Outputs = Record<string, any>;
+
+/** The demo's catalog, and a component for the jobs namespace. */
+const demoEntities = [
+  ...readFileSync(resolve(REPO_ROOT, 'examples/entities.yaml'), 'utf8')
+    .split(/^---$/m)
+    .map(doc => parseYaml(doc))
+    .filter(e => e?.kind === 'Component'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'batch-jobs',
+      annotations: {
+        'backstage.io/kubernetes-id': 'batch-jobs',
+        'backstage.io/kubernetes-namespace': 'jobs',
+        'backstage.io/kubernetes-cluster': 'cloud',
+      },
+    },
+  },
+];
+
+/** The component whose annotations name this cluster and namespace. */
+function entityRefAt(cluster: unknown, namespace: unknown): string {
+  const found = demoEntities.find(
+    e =>
+      e.metadata.annotations?.['backstage.io/kubernetes-cluster'] === cluster &&
+      e.metadata.annotations?.['backstage.io/kubernetes-namespace'] ===
+        namespace,
+  );
+  return `component:default/${found?.metadata.name ?? 'none'}`;
+}
 
 const credentials = {
   $$type: '@backstage/BackstageCredentials',
@@ -67,10 +100,24 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
   ): Promise<Outputs> {
     const action = createMeshNamespaceOnboardAction({
       kubernetes: ({ cluster }) => api(cluster as 'homelab' | 'cloud'),
+      // The mesh plugin's resolution (mesh-node), against the demo API server.
+      onboardingTargets: async entityRef => {
+        const entity = demoEntities.find(
+          e => `component:default/${e.metadata.name}` === entityRef,
+        );
+        if (!entity) throw new Error(`no entity ${entityRef}`);
+        const { targets, problems } = await entityPlacements({
+          target: entityKubernetesTarget(entity),
+          clusters: ['homelab', 'cloud'],
+          list: cluster => (type, o) =>
+            api(cluster as 'homelab' | 'cloud').list(type, o),
+        });
+        return { entityRef, targets, problems };
+      },
       permissions: {
         authorize: async requests =>
           requests.map(() => ({ result: 'ALLOW' as any })),
-        // Without an entityRef the action asks for an unconditional decision.
+        // Part of PermissionsService; the action decides on the entity.
         authorizeConditional: async requests =>
           requests.map(() => ({ result: 'ALLOW' as any })),
       },
@@ -78,7 +125,10 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     });
     const outputs: Outputs = {};
     await action.handler({
-      input,
+      input: {
+        entityRef: entityRefAt(input.cluster, input.namespace),
+        ...input,
+      },
       logger: silentLogger,
       workspacePath: workspace,
       output: (name: string, value: unknown) => {
@@ -327,8 +377,10 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     }
   }
 
+  const clusterWrites: string[] = [];
   const values = {
     entityRef: 'component:default/legacy-reports',
+    target: { cluster: 'homelab', namespace: 'reports' },
     mesh: 'linkerd',
     mtlsMode: 'permissive',
     defaultPolicy: 'none',
@@ -386,6 +438,11 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     demo = await startDemoCluster({
       ports: { homelab: 0, cloud: 0 },
       prometheus: false,
+      onRequest: (cluster, r) => {
+        if (!['get', 'list', 'watch'].includes(r.verb)) {
+          clusterWrites.push(`${cluster} ${r.method} ${r.path}`);
+        }
+      },
     });
     const cluster = (name: 'homelab' | 'cloud') => ({
       name,
@@ -470,6 +527,54 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     await Promise.all(databases.map(db => db.destroy()));
   });
 
+  async function runTask(taskValues: Record<string, unknown>) {
+    const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        templateRef: 'template:default/mesh-my-service',
+        values: taskValues,
+      }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = await res.json();
+    const task = await waitFor(
+      'the task to finish',
+      async () => {
+        const t = await (
+          await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, { headers })
+        ).json();
+        return ['completed', 'failed', 'cancelled'].includes(t.status)
+          ? t
+          : undefined;
+      },
+      90_000,
+    );
+    const events = await (
+      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
+        headers,
+      })
+    ).json();
+    return { task, events };
+  }
+
+  it("refuses to onboard another team's namespace for one's own component, before any write", async () => {
+    clusterWrites.length = 0;
+    const { task, events } = await runTask({
+      ...values,
+      // legacy-reports runs in homelab/reports; payments is payments-team's.
+      target: { cluster: 'homelab', namespace: 'payments' },
+      defaultPolicy: 'deny',
+    });
+    const log = events.map((e: any) => e.body?.message ?? '').join('\n');
+    assert.equal(task.status, 'failed', log);
+    assert.match(
+      log,
+      /homelab\/payments is not where component:default\/legacy-reports runs; its Kubernetes annotations resolve to homelab\/reports/,
+    );
+    assert.deepEqual(clusterWrites, []);
+  });
+
   it('shows the change set in a dry run of the template and changes nothing', async () => {
     assert.equal(await namespaceAnnotation(), undefined);
     const template = parseYaml(
@@ -509,33 +614,7 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     const before = await meshStatus();
     assert.notEqual(before.clusters[0]?.injection.namespace, 'enabled');
 
-    const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        templateRef: 'template:default/mesh-my-service',
-        values,
-      }),
-    });
-    assert.equal(res.status, 201, await res.clone().text());
-    const { id } = await res.json();
-    const task = await waitFor(
-      'the task to finish',
-      async () => {
-        const t = await (
-          await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, { headers })
-        ).json();
-        return ['completed', 'failed', 'cancelled'].includes(t.status)
-          ? t
-          : undefined;
-      },
-      90_000,
-    );
-    const events = await (
-      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
-        headers,
-      })
-    ).json();
+    const { task, events } = await runTask(values);
     assert.equal(
       task.status,
       'completed',

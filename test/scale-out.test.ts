@@ -188,6 +188,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
         templateRef: 'template:default/mesh-my-service',
         values: {
           entityRef: 'component:default/legacy-reports',
+          target: { cluster: 'homelab', namespace: 'reports' },
           mesh: 'linkerd',
           mtlsMode: 'permissive',
           defaultPolicy: 'none',

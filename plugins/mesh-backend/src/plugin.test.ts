@@ -512,6 +512,51 @@ describe('mesh backend', () => {
     expect(overview.body.entities).toEqual([]);
   });
 
+  it('answers where an entity may be onboarded: what its annotations resolve to', async () => {
+    const { http } = await startMesh({ fixture, log: new UpstreamLog() });
+    const targets = async (name: string) => {
+      const res = await request(http).get(
+        entityPath(name, '/onboarding-targets'),
+      );
+      validate(
+        '/v1/entities/{kind}/{namespace}/{name}/onboarding-targets',
+        res.status,
+        res.body,
+      );
+      return res;
+    };
+    // Annotated cluster and namespace: that pair only.
+    expect((await targets('payments')).body).toEqual({
+      entityRef: 'component:default/payments',
+      targets: [{ cluster: 'homelab', namespace: 'payments' }],
+      problems: [],
+    });
+    // Only an id: every cluster, where its workloads run.
+    expect((await targets('shipping')).body.targets).toEqual([
+      { cluster: 'cloud', namespace: 'shipping' },
+      { cluster: 'homelab', namespace: 'shipping' },
+    ]);
+    const none = await targets('no-annotations');
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain('backstage.io/kubernetes-id');
+    expect((await targets('nope')).status).toBe(404);
+    const unauthenticated = await request(http)
+      .get(entityPath('payments', '/onboarding-targets'))
+      .set('Authorization', mockCredentials.none.header());
+    expect(unauthenticated.status).toBe(401);
+
+    const denied = await startMesh({
+      fixture,
+      log: new UpstreamLog(),
+      permissions: 'deny',
+    });
+    const res = await request(denied.http).get(
+      entityPath('payments', '/onboarding-targets'),
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('mesh.entity.read');
+  });
+
   it('keeps the Kubernetes part when Prometheus is down, and never answers 500', async () => {
     const { http } = await startMesh({
       fixture,

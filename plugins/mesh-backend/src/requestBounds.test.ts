@@ -80,6 +80,7 @@ describe('request bounds', () => {
         return { entities: [] } as any;
       },
       getCertificates: async () => ({} as any),
+      getOnboardingTargets: async () => ({} as any),
     };
     const app = express();
     app.use(

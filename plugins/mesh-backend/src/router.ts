@@ -132,6 +132,21 @@ export async function createRouter(
     },
   );
 
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/onboarding-targets',
+    async (req, res) => {
+      const { credentials, entityRef, kubernetesAuth } = await entityRequest(
+        req,
+      );
+      res.json(
+        await meshStatus.getOnboardingTargets(entityRef, {
+          credentials,
+          kubernetesAuth,
+        }),
+      );
+    },
+  );
+
   router.get('/v1/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
     const { window } = parse(windowQuery, req.query);

@@ -278,3 +278,26 @@ export interface MeshCertificates {
   certificates: ClusterCertificate[];
   errors: Array<UpstreamError & { cluster: string }>;
 }
+
+/**
+ * A cluster and namespace an entity's Kubernetes annotations resolve to: a
+ * place onboarding may change for that entity.
+ * @public
+ */
+export interface MeshOnboardingTarget {
+  cluster: string;
+  namespace: string;
+}
+
+/**
+ * Where an entity may be onboarded to a mesh: the (cluster, namespace) pairs
+ * its Kubernetes annotations resolve to, for the `mesh:namespace:onboard`
+ * picker and the action's scope check.
+ * @public
+ */
+export interface EntityOnboardingTargets {
+  entityRef: string;
+  targets: MeshOnboardingTarget[];
+  /** Why clusters were left out (a cluster the list could not read). */
+  problems: string[];
+}

@@ -80,6 +80,11 @@ export interface MeshOnboardingRequest {
   controlPlaneNamespace?: string;
   /** The catalog entity whose callers decide whether STRICT is safe. */
   entityRef?: string;
+  /**
+   * STRICT although traffic data cannot show every caller of the
+   * namespace has a proxy; recorded in the ADR.
+   */
+  allowStrictWithoutTraffic?: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import { ResponseError } from '@backstage/errors';
 import { KUBERNETES_AUTH_HEADER_PREFIX } from './kubernetes/clusterAuth';
 import {
   EntityMeshStatus,
+  EntityOnboardingTargets,
   EntityMeshTimeseries,
   MeshCertificates,
   MeshOverview,
@@ -94,6 +95,18 @@ export class MeshStatusClient implements MeshStatusService {
       `${entityPath(entityRef)}/timeseries`,
       options.credentials,
       { range: options.range, step: options.step },
+      options.kubernetesAuth,
+    );
+  }
+
+  getOnboardingTargets(
+    entityRef: string | CompoundEntityRef,
+    options: MeshCertificatesRequestOptions,
+  ): Promise<EntityOnboardingTargets> {
+    return this.get(
+      `${entityPath(entityRef)}/onboarding-targets`,
+      options.credentials,
+      {},
       options.kubernetesAuth,
     );
   }

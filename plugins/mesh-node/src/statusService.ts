@@ -8,6 +8,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { MeshStatusClient } from './statusClient';
 import {
   EntityMeshStatus,
+  EntityOnboardingTargets,
   EntityMeshTimeseries,
   MeshCertificates,
   MeshOverview,
@@ -70,6 +71,15 @@ export interface MeshStatusService {
     entityRef: string | CompoundEntityRef,
     options: MeshTimeseriesRequestOptions,
   ): Promise<EntityMeshTimeseries>;
+  /**
+   * The (cluster, namespace) pairs the entity's Kubernetes annotations
+   * resolve to, where `mesh.namespace.onboard` may change the entity's
+   * namespace; authorized with that permission on the entity.
+   */
+  getOnboardingTargets(
+    entityRef: string | CompoundEntityRef,
+    options: MeshCertificatesRequestOptions,
+  ): Promise<EntityOnboardingTargets>;
 }
 
 /**

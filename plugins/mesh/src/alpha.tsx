@@ -15,6 +15,7 @@ import {
   SearchResultListItemBlueprint,
 } from '@backstage/plugin-search-react/alpha';
 import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { meshApiRef, MeshClient } from './api';
 import { meshAvailableFilter } from './conditions';
 import { MeshIcon } from './components/MeshIcon';
@@ -105,6 +106,21 @@ export const meshSearchResultType = SearchFilterResultTypeBlueprint.make({
  * with its navigation item, and mesh search results.
  * @alpha
  */
+/**
+ * The scaffolder field `ui:field: MeshNamespacePicker` (see the template
+ * mesh-my-service).
+ * @alpha
+ */
+export const meshNamespacePickerField = FormFieldBlueprint.make({
+  name: 'mesh-namespace-picker',
+  params: {
+    field: () =>
+      import('./components/MeshNamespacePicker/formField').then(
+        m => m.meshNamespacePickerFormField,
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'mesh',
   title: 'Service mesh',
@@ -118,5 +134,6 @@ export default createFrontendPlugin({
     meshFleetPage,
     meshSearchResultListItem,
     meshSearchResultType,
+    meshNamespacePickerField,
   ],
 });

@@ -10,7 +10,9 @@ export {
   EntityMeshCard,
   MeshPage,
   MeshSearchResultListItem,
+  MeshNamespacePickerFieldExtension,
 } from './plugin';
+export type { MeshNamespacePickerUiOptions } from './components/MeshNamespacePicker';
 export { isMeshAvailable } from './conditions';
 export { meshApiRef, MeshClient } from './api';
 export type { MeshApi, MeshTimeseriesOptions } from './api';

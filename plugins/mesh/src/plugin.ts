@@ -6,10 +6,17 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
 import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import { MeshOnboardingTarget } from '@meshlens/plugin-mesh-common';
 import { meshApiRef, MeshClient } from './api';
 import type { MeshSearchResultListItemProps } from './components/MeshSearchResultListItem';
+import {
+  MeshNamespacePicker,
+  MeshNamespacePickerUiOptions,
+  validateMeshNamespace,
+} from './components/MeshNamespacePicker';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -91,5 +98,23 @@ export const MeshSearchResultListItem: (
         m => m.MeshSearchResultListItem,
       ),
     predicate: result => result.type === 'mesh',
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: MeshNamespacePicker`: the clusters and
+ * namespaces the form's entity (`entityRef`, or `ui:options.entityRefField`)
+ * resolves to, as the mesh backend answers; its value is
+ * `{ cluster, namespace }`. Add it inside `<ScaffolderFieldExtensions>`.
+ * @public
+ */
+export const MeshNamespacePickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension<
+    MeshOnboardingTarget | undefined,
+    MeshNamespacePickerUiOptions
+  >({
+    name: 'MeshNamespacePicker',
+    component: MeshNamespacePicker,
+    validation: validateMeshNamespace,
   }),
 );

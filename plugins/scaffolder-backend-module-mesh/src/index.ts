@@ -7,6 +7,8 @@
  */
 export { scaffolderModuleMesh as default } from './module';
 export { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard';
+export type { MeshNamespaceOnboardActionOptions } from './actions/meshNamespaceOnboard';
+export type { OnboardingTargetsResolver } from './actions/onboardingScope';
 export { createMeshCheckAction } from './actions/meshCheck';
 export { createMeshAdrCreateAction } from './actions/meshAdrCreate';
 export type {

@@ -14,6 +14,7 @@ import {
   meshOnboardingAdaptersExtensionPoint,
   meshStatusServiceRef,
 } from '@meshlens/plugin-mesh-node';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { deployment, namespace, pod } from './__testUtils__/fixtures';
 import { fakeCluster } from './__testUtils__/setup';
@@ -37,6 +38,13 @@ const meshyModule = createBackendModule({
     });
   },
 });
+
+/** What the mesh plugin answers for the entity: it runs in lab/shop. */
+const getOnboardingTargets = jest.fn(async (entityRef: string) => ({
+  entityRef,
+  targets: [{ cluster: 'lab', namespace: 'shop' }],
+  problems: [],
+}));
 
 async function actions(extra = [meshyModule]) {
   const addActions = jest.fn();
@@ -65,6 +73,7 @@ async function actions(extra = [meshyModule]) {
           getOverview: jest.fn(),
           getCertificates: jest.fn(),
           getEntityTimeseries: jest.fn(),
+          getOnboardingTargets,
         }),
       }),
     ],
@@ -80,6 +89,14 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
 
   it('is onboarded by mesh:namespace:onboard with its own marker, objects and isPodMeshed', async () => {
     const fake = fakeCluster(server).installCustomResources(MESHY_POLICY);
+    // The Kubernetes backend's cluster list: lab keeps its credential on the server.
+    server.use(
+      http.get('http://localhost:0/api/kubernetes/clusters', () =>
+        HttpResponse.json({
+          items: [{ name: 'lab', authProvider: 'serviceAccount' }],
+        }),
+      ),
+    );
     const control = deployment('meshy-system', 'meshy-control');
     control.metadata.labels = { 'app.kubernetes.io/part-of': 'meshy' };
     fake.add(
@@ -105,6 +122,7 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
         namespace: 'shop',
         mesh: 'meshy',
         restartWorkloads: true,
+        entityRef: 'component:default/cart',
       },
       workspacePath: workspace.path,
     });
@@ -125,6 +143,21 @@ describe('a fourth mesh, registered through meshOnboardingAdaptersExtensionPoint
       fake.get('lab', '/api/v1/namespaces/shop')?.metadata.labels,
     ).toMatchObject({ [MESHY_ENROL_LABEL]: 'on' });
     expect(outputs.rollout).toEqual({ pods: 1, meshedPods: 1, complete: true });
+    // Scoped for the initiator, written under the module's own identity.
+    expect(getOnboardingTargets).toHaveBeenCalledWith(
+      'component:default/cart',
+      {
+        credentials: expect.objectContaining({
+          principal: expect.objectContaining({ type: 'user' }),
+        }),
+      },
+    );
+    const writes = fake.requests.filter(r => r.method !== 'GET');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const w of writes) {
+      expect(w.authorization).toMatch(/^Bearer mock-service-token:/);
+      expect(w.authorization).not.toContain('"obo"');
+    }
   });
 
   it('is weighed by mesh:adr:create with its own text', async () => {

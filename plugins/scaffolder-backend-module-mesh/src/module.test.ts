@@ -22,6 +22,7 @@ describe('scaffolderModuleMesh', () => {
             getOverview: jest.fn(),
             getCertificates: jest.fn(),
             getEntityTimeseries: jest.fn(),
+            getOnboardingTargets: jest.fn(),
           }),
         }),
       ],
@@ -38,6 +39,7 @@ describe('scaffolderModuleMesh', () => {
       'cluster',
       'namespace',
       'mesh',
+      'entityRef',
     ]);
   });
 
@@ -60,6 +62,7 @@ describe('scaffolderModuleMesh', () => {
               getOverview: jest.fn(),
               getCertificates: jest.fn(),
               getEntityTimeseries: jest.fn(),
+              getOnboardingTargets: jest.fn(),
             }),
           }),
         ],

@@ -40,6 +40,7 @@ export const scaffolderModuleMesh = createBackendModule({
         logger: coreServices.logger,
         config: coreServices.rootConfig,
         meshStatus: meshStatusServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         scaffolder,
@@ -49,6 +50,7 @@ export const scaffolderModuleMesh = createBackendModule({
         logger,
         config,
         meshStatus,
+        auditor,
       }) {
         const settings = readOnboardingSettings(config);
         const adapters = resolveMeshAdapters(
@@ -56,10 +58,13 @@ export const scaffolderModuleMesh = createBackendModule({
           registration.registered(),
         );
         const proxy = new KubernetesProxyClient({ discovery, auth });
+        // The module's own identity on server-side-auth clusters: the action
+        // has decided Meshlens' permissions and the entity's scope itself,
+        // so no user needs kubernetes.proxy.
         const kubernetes: KubernetesClientFactory = ({
           cluster,
           credentials,
-        }) => proxy.cluster(cluster, credentials);
+        }) => proxy.cluster(cluster, credentials, { identity: 'plugin' });
         scaffolder.addActions(
           createMeshNamespaceOnboardAction({
             kubernetes,
@@ -67,8 +72,16 @@ export const scaffolderModuleMesh = createBackendModule({
             meshStatus,
             settings,
             adapters,
+            auditor,
           }),
-          createMeshCheckAction({ kubernetes, meshStatus, settings, adapters }),
+          // mesh:check is not scoped to an entity, so it reads as the initiator.
+          createMeshCheckAction({
+            kubernetes: ({ cluster, credentials }) =>
+              proxy.cluster(cluster, credentials),
+            meshStatus,
+            settings,
+            adapters,
+          }),
           createMeshAdrCreateAction({ adapters }),
         );
         logger.info(

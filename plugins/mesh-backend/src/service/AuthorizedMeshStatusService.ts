@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
   meshCertificatesReadPermission,
@@ -52,6 +53,19 @@ export class AuthorizedMeshStatusService implements MeshStatusService {
   ): Promise<EntityMeshTimeseries> {
     await this.authorizeEntity(ref, options.credentials);
     return this.inner.getEntityTimeseries(ref, options);
+  }
+
+  /**
+   * Where the entity runs is part of its mesh status, so it is read with
+   * `mesh.entity.read`; the action decides `mesh.namespace.onboard` before
+   * it applies (a pull request needs only the read).
+   */
+  async getOnboardingTargets(
+    ref: string | CompoundEntityRef,
+    options: MeshCertificatesRequestOptions,
+  ): Promise<EntityOnboardingTargets> {
+    await this.authorizeEntity(ref, options.credentials);
+    return this.inner.getOnboardingTargets(ref, options);
   }
 
   async getOverview(

@@ -9,6 +9,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
@@ -28,6 +29,7 @@ import { CertificatesQuery } from './CertificatesQuery';
 import { ClusterReads } from './ClusterReads';
 import { EntityStatusQuery } from './EntityStatusQuery';
 import { NamespaceStatuses } from './namespaceStatus';
+import { OnboardingTargetsQuery } from './OnboardingTargetsQuery';
 import { OverviewQuery } from './OverviewQuery';
 import { StatusQueryContext } from './queryContext';
 import { SingleFlightCache } from './SingleFlightCache';
@@ -58,6 +60,7 @@ export class DefaultMeshStatusService implements MeshStatusService {
   private readonly overview: OverviewQuery;
   private readonly certificates: CertificatesQuery;
   private readonly timeseries: TimeseriesQuery;
+  private readonly onboardingTargets: OnboardingTargetsQuery;
 
   constructor(options: DefaultMeshStatusServiceOptions) {
     const { config } = options;
@@ -116,6 +119,7 @@ export class DefaultMeshStatusService implements MeshStatusService {
     this.overview = new OverviewQuery(context);
     this.certificates = new CertificatesQuery(context);
     this.timeseries = new TimeseriesQuery(context);
+    this.onboardingTargets = new OnboardingTargetsQuery(context);
   }
 
   getEntityStatus(
@@ -140,5 +144,12 @@ export class DefaultMeshStatusService implements MeshStatusService {
     options: MeshTimeseriesRequestOptions,
   ): Promise<EntityMeshTimeseries> {
     return this.timeseries.getEntityTimeseries(ref, options);
+  }
+
+  getOnboardingTargets(
+    ref: string | CompoundEntityRef,
+    options: MeshCertificatesRequestOptions,
+  ): Promise<EntityOnboardingTargets> {
+    return this.onboardingTargets.getOnboardingTargets(ref, options);
   }
 }

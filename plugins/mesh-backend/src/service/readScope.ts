@@ -1,8 +1,7 @@
 import {
   MeshAdapter,
   MeshClusterReader,
-  WORKLOAD_RESOURCES,
-  formatLabelSelector,
+  entityWorkloadNamespaces,
 } from '@meshlens/plugin-mesh-node';
 import { LocatedTarget } from './entityTargets';
 import { TopologyHints } from './TopologyHints';
@@ -23,14 +22,7 @@ export async function namespacesOf(
   target: LocatedTarget | undefined,
 ): Promise<string[] | undefined> {
   if (!target) return undefined;
-  if (target.namespace) return [target.namespace];
-  const labelSelector = formatLabelSelector(target.selector);
-  const lists = await Promise.all(
-    WORKLOAD_RESOURCES.map(t => reader.list(t, { labelSelector })),
-  );
-  return [...new Set(lists.flat().map(o => o.metadata.namespace ?? ''))]
-    .filter(Boolean)
-    .sort();
+  return entityWorkloadNamespaces((t, o) => reader.list(t, o), target);
 }
 
 /**

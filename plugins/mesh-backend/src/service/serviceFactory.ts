@@ -30,6 +30,8 @@ export const meshStatusServiceFactory = createServiceFactory({
         (await host.service()).getCertificates(options),
       getEntityTimeseries: async (ref, options) =>
         (await host.service()).getEntityTimeseries(ref, options),
+      getOnboardingTargets: async (ref, options) =>
+        (await host.service()).getOnboardingTargets(ref, options),
     };
   },
 });

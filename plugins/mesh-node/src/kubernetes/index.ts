@@ -8,3 +8,4 @@ export * from './errors';
 export * from './KubernetesClient';
 export * from './KubernetesProxyClient';
 export * from './clusterAuth';
+export * from './entityPlacement';

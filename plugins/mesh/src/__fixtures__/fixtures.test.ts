@@ -33,6 +33,11 @@ const fixtures: Array<{ name: string; route: string; body: unknown }> = [
     body: fleet.overviewFixture,
   },
   {
+    name: 'onboardingTargetsFixture',
+    route: `${ENTITY}/onboarding-targets`,
+    body: fleet.onboardingTargetsFixture,
+  },
+  {
     name: 'certificatesFixture',
     route: '/v1/certificates',
     body: fleet.certificatesFixture,

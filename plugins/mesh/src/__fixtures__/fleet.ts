@@ -1,5 +1,6 @@
 import {
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
   OverviewEntity,
@@ -251,4 +252,14 @@ export const certificatesFixture: MeshCertificates = {
     },
   ],
   errors: [],
+};
+
+/** Where shipping may be onboarded: its id resolves in both clusters. */
+export const onboardingTargetsFixture: EntityOnboardingTargets = {
+  entityRef: 'component:default/shipping',
+  targets: [
+    { cluster: 'cloud', namespace: 'shipping' },
+    { cluster: 'homelab', namespace: 'shipping' },
+  ],
+  problems: [],
 };

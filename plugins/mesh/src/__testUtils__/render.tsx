@@ -34,6 +34,7 @@ export function mockMeshApi(partial: Partial<MockMeshApi> = {}): MockMeshApi {
     getEntityTimeseries: jest.fn(never),
     getOverview: jest.fn(never),
     getCertificates: jest.fn(never),
+    getOnboardingTargets: jest.fn(never),
     ...partial,
   };
 }

@@ -3,6 +3,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
@@ -36,6 +37,10 @@ export interface MeshApi {
   getOverview(): Promise<MeshOverview>;
   /** Every certificate of every configured cluster's mesh, soonest expiry first. */
   getCertificates(): Promise<MeshCertificates>;
+  /** The clusters and namespaces the entity's Kubernetes annotations resolve to, where it may be onboarded. */
+  getOnboardingTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntityOnboardingTargets>;
 }
 
 /** @public */

@@ -5,6 +5,7 @@ import type { KubernetesAuthProvidersApi } from '@backstage/plugin-kubernetes-re
 import {
   EntityMeshStatus,
   EntityMeshTimeseries,
+  EntityOnboardingTargets,
   MeshCertificates,
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
@@ -65,6 +66,14 @@ export class MeshClient implements MeshApi {
 
   async getCertificates(): Promise<MeshCertificates> {
     return this.get<MeshCertificates>('/v1/certificates');
+  }
+
+  async getOnboardingTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntityOnboardingTargets> {
+    return this.get<EntityOnboardingTargets>(
+      `${entityPath(entityRef)}/onboarding-targets`,
+    );
   }
 
   private async get<T>(

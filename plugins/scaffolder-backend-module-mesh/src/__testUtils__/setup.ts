@@ -5,8 +5,11 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NotFoundError } from '@backstage/errors';
 import { EntityMeshStatus } from '@meshlens/plugin-mesh-common';
 import {
+  entityKubernetesTarget,
+  entityPlacements,
   KubernetesProxyClient,
   MeshStatusService,
 } from '@meshlens/plugin-mesh-node';
@@ -22,10 +25,42 @@ export function fakeCluster(server: Pick<SetupServer, 'use'>) {
   return fake;
 }
 
+/** A catalog entity as the resolver reads it: its ref and annotations. */
+export interface TestEntity {
+  ref: string;
+  annotations: Record<string, string>;
+}
+
+/** The entity `run` onboards unless a test names another: it runs where the input says. */
+export const DEFAULT_ENTITY_REF = 'component:default/service';
+
+export function entityAt(
+  ref: string,
+  cluster: unknown,
+  namespace: unknown,
+): TestEntity {
+  return {
+    ref,
+    annotations: {
+      'backstage.io/kubernetes-id': ref.split('/').pop()!,
+      ...(typeof cluster === 'string' && cluster
+        ? { 'backstage.io/kubernetes-cluster': cluster }
+        : {}),
+      ...(typeof namespace === 'string' && namespace
+        ? { 'backstage.io/kubernetes-namespace': namespace }
+        : {}),
+    },
+  };
+}
+
 export function actionOptions(
   options: {
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     status?: EntityMeshStatus;
+    /** The catalog the scope is resolved from. */
+    entities?: TestEntity[];
+    /** The Kubernetes plugin's clusters. */
+    clusters?: string[];
   } = {},
 ) {
   const meshStatus: MeshStatusService | undefined = options.status
@@ -34,6 +69,7 @@ export function actionOptions(
         getOverview: jest.fn(),
         getCertificates: jest.fn(),
         getEntityTimeseries: jest.fn(),
+        getOnboardingTargets: jest.fn(),
       }
     : undefined;
   const proxy = new KubernetesProxyClient({
@@ -47,6 +83,30 @@ export function actionOptions(
       result: options.permission ?? AuthorizeResult.ALLOW,
     }),
     meshStatus,
+    // The mesh plugin's resolution (mesh-node's entityPlacements) over the
+    // fake API server, as the module gets it from getOnboardingTargets.
+    onboardingTargets: async (
+      entityRef: string,
+      credentials: BackstageCredentials,
+    ) => {
+      const entity = (options.entities ?? []).find(e => e.ref === entityRef);
+      if (!entity) {
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      }
+      const { targets, problems } = await entityPlacements({
+        target: entityKubernetesTarget({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: entityRef, annotations: entity.annotations },
+        }),
+        clusters: options.clusters ?? ['homelab', 'cloud'],
+        list: cluster => {
+          const client = proxy.cluster(cluster, credentials);
+          return (type, o) => client.list(type, o);
+        },
+      });
+      return { entityRef, targets, problems };
+    },
     settings: { rolloutTimeoutMs: 3000, rolloutPollIntervalMs: 5 },
   };
 }

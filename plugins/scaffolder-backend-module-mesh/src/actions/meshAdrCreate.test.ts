@@ -3,6 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { meshComparisonSources } from '@meshlens/plugin-mesh-common';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { createMeshAdrCreateAction } from './meshAdrCreate';
 
 describe('mesh:adr:create', () => {
@@ -158,6 +159,127 @@ describe('mesh:adr:create', () => {
     await expect(create({ ...input, ...override })).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(message),
+    });
+  });
+
+  it('records STRICT taken without traffic data', async () => {
+    const { file } = await create({
+      ...input,
+      context: {
+        ...input.context,
+        mtlsMode: 'strict',
+        allowStrictWithoutTraffic: true,
+      },
+    });
+    expect(file).toContain(
+      '* Bad, because STRICT mTLS was chosen without traffic data showing that every caller of every workload in the namespace has a proxy (override allowStrictWithoutTraffic)',
+    );
+    const plain = await create({
+      ...input,
+      context: { ...input.context, mtlsMode: 'strict' },
+    });
+    expect(plain.file).not.toContain('allowStrictWithoutTraffic');
+  });
+
+  describe('user text', () => {
+    const frontMatterOf = (file: string) => {
+      const match = /^---\n([\s\S]*?)\n---\n/.exec(file);
+      expect(match).not.toBeNull();
+      return parseYaml(match![1]);
+    };
+
+    it('cannot add a front-matter key through deciders or the title', async () => {
+      const { file } = await create({
+        ...input,
+        status: 'accepted',
+        title: 'Use Linkerd\n---\nstatus: rejected\n# Owned',
+        deciders: ['a\nstatus: rejected', 'b: "c"', '---'],
+      });
+      expect(frontMatterOf(file)).toEqual({
+        status: 'accepted',
+        date: '2026-11-21',
+        'decision-makers': 'a\nstatus: rejected, b: "c", ---',
+      });
+      // The title stays one heading line: no rule, no second heading.
+      const body = file.slice(file.indexOf('\n---\n', 4) + 5);
+      expect(body).not.toMatch(/^---$/m);
+      expect(body).not.toMatch(/^# Owned/m);
+      expect(body).toContain('# Use Linkerd --- status: rejected \\# Owned\n');
+    });
+
+    it('escapes Markdown in the notes, the service and the team experience', async () => {
+      const { file } = await create({
+        ...input,
+        context: {
+          ...input.context,
+          service: 'svc**bold**',
+          cluster: 'prod`x',
+          notes: '# Heading\n- item\n[link](https://example.invalid) <script>',
+          requirements: { teamExperience: '*none* | yet' },
+        },
+      });
+      expect(file).toContain('the service **svc\\*\\*bold\\*\\***');
+      expect(file).toContain('of cluster ``prod`x``');
+      expect(file).toContain(
+        '\\# Heading\n\\- item\n\\[link\\]\\(https://example.invalid\\) \\<script\\>',
+      );
+      expect(file).not.toMatch(/^# Heading/m);
+      expect(file).toContain('team experience: \\*none\\* \\| yet');
+    });
+
+    it('refuses a namespace that is not a namespace name (it reaches kubectl commands)', async () => {
+      await expect(
+        create({
+          ...input,
+          context: { ...input.context, namespace: 'a; kubectl delete ns b' },
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(/^context.namespace: /),
+      });
+    });
+  });
+
+  describe('symlinks in the workspace', () => {
+    const outside = createMockDirectory();
+
+    it('refuses an ADR directory that is a symlink, and writes nothing through it', async () => {
+      fs.mkdirSync(path.join(workspace.path, 'docs'), { recursive: true });
+      fs.symlinkSync(outside.path, path.join(workspace.path, 'docs/adrs'));
+      await expect(create(input)).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^adrDirectory: "docs\/adrs" in the workspace is a symbolic link/,
+        ),
+      });
+      expect(fs.readdirSync(outside.path)).toEqual([]);
+    });
+
+    it('refuses a symlinked parent directory', async () => {
+      fs.symlinkSync(outside.path, path.join(workspace.path, 'docs'));
+      await expect(create(input)).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /"docs" in the workspace is a symbolic link/,
+        ),
+      });
+      expect(fs.readdirSync(outside.path)).toEqual([]);
+    });
+
+    it('numbers past a planted symlink and leaves its target alone', async () => {
+      fs.mkdirSync(path.join(workspace.path, 'docs/adrs'), { recursive: true });
+      const victim = path.join(outside.path, 'victim.md');
+      fs.writeFileSync(victim, 'keep');
+      fs.symlinkSync(
+        victim,
+        path.join(
+          workspace.path,
+          'docs/adrs/0001-use-linkerd-for-sensor-gateway.md',
+        ),
+      );
+      const out = await create(input);
+      expect(out.path).toBe('docs/adrs/0002-use-linkerd-for-sensor-gateway.md');
+      expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
     });
   });
 });

@@ -1,15 +1,17 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { StableTemplateAction } from './options';
-import { MeshAdapter } from '@meshlens/plugin-mesh-node';
-import fs from 'node:fs/promises';
+import { assertNamespaceName, MeshAdapter } from '@meshlens/plugin-mesh-node';
 import path from 'node:path';
 import { adrFileName, nextAdrNumber } from '../adr/numbering';
 import { DecisionOption, renderMadr, renderNygard } from '../adr/renderAdr';
 import { OnboardingMeshes } from '../onboarding/meshes';
 import { examples } from './meshAdrCreate.examples';
 import { onboardingMeshes } from './options';
+import {
+  ensureWorkspaceDirectory,
+  writeWorkspaceFile,
+} from '../workspace/safeFiles';
 
 /** Every mesh and data plane the adapters have ADR text for; `mesh/dataPlane` past the first. */
 function decisionOptions(
@@ -116,6 +118,7 @@ export function createMeshAdrCreateAction(options?: {
                 cluster: z.string().optional(),
                 namespace: z.string().optional(),
                 mtlsMode: z.enum(['permissive', 'strict']).optional(),
+                allowStrictWithoutTraffic: z.boolean().optional(),
                 requirements: z
                   .object({
                     mtls: z.boolean().optional(),
@@ -193,14 +196,19 @@ export function createMeshAdrCreateAction(options?: {
       if (format !== 'madr' && format !== 'nygard') {
         throw new InputError(`format: "${format}" is not one of madr, nygard`);
       }
+      if (context.namespace !== undefined && context.namespace !== '') {
+        // It reaches the checklist's kubectl commands.
+        assertNamespaceName(context.namespace, 'context.namespace');
+      }
       const subject = context.service ?? context.namespace;
       const title =
         ctx.input.title?.trim() ||
         `Use ${mesh.title}${subject ? ` for ${subject}` : ''}`;
 
-      const directory = resolveSafeChildPath(
+      const directory = await ensureWorkspaceDirectory(
         ctx.workspacePath,
         ctx.input.adrDirectory ?? 'docs/adrs',
+        'adrDirectory',
       );
       const number = await nextAdrNumber(directory);
       const content = {
@@ -214,6 +222,7 @@ export function createMeshAdrCreateAction(options?: {
         cluster: context.cluster,
         namespace: context.namespace,
         mtlsMode: context.mtlsMode,
+        strictWithoutTraffic: context.allowStrictWithoutTraffic === true,
         requirements: context.requirements ?? {},
         notes: context.notes,
         deciders: ctx.input.deciders,
@@ -221,9 +230,12 @@ export function createMeshAdrCreateAction(options?: {
       const markdown =
         format === 'nygard' ? renderNygard(content) : renderMadr(content);
 
-      const file = path.join(directory, adrFileName(number, title));
-      await fs.mkdir(directory, { recursive: true });
-      await fs.writeFile(file, markdown, { encoding: 'utf8', flag: 'wx' });
+      const file = await writeWorkspaceFile(
+        directory,
+        adrFileName(number, title),
+        markdown,
+        { exclusive: true, field: 'adrDirectory' },
+      );
       const relative = path.relative(ctx.workspacePath, file);
       ctx.logger.info(`Wrote ADR ${number}: ${relative}`);
       ctx.output('path', relative);

@@ -3,6 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { setupServer } from 'msw/node';
 import { FakeKubernetes } from '../__testUtils__/fakeKubernetes';
 import {
+  deployment,
   linkerdDeployment,
   linkerdControlPlane,
   namespace,
@@ -117,21 +118,76 @@ describe('mesh:check', () => {
     );
   });
 
-  it('says the STRICT check could not run without an entity', async () => {
-    const { result, outputs } = await check({
-      cluster: 'homelab',
-      namespace: 'sensors',
-      mesh: 'linkerd',
-      mtlsMode: 'strict',
-    });
-    await result;
+  /** STRICT for sensors; `entity` adds an entity whose one workload has only mTLS callers. */
+  const checkStrict = (extra: Record<string, unknown>, entity = false) =>
+    check(
+      {
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+        mtlsMode: 'strict',
+        ...(entity ? { entityRef: 'component:default/sensors' } : {}),
+        ...extra,
+      },
+      entity
+        ? {
+            status: statusWith(
+              'homelab',
+              'sensors',
+              [{ from: 'storefront/web', mtls: true }],
+              1,
+            ),
+          }
+        : {},
+    );
+
+  it('refuses STRICT it cannot judge: a workload of the namespace without traffic data', async () => {
+    fake.add('homelab', deployment('sensors', 'sensor-gateway'));
+    const { outputs } = await checkStrict({ allowWarnings: true });
     expect((await outputs()).checks.at(-1)).toEqual({
       id: 'strict-mtls-callers',
-      status: 'warn',
+      status: 'fail',
+      message:
+        'mtlsMode: STRICT is namespace-wide and cannot be judged: no entityRef was given; no traffic data for Deployment/sensor-gateway',
+      hint: expect.stringContaining('allowStrictWithoutTraffic: true'),
+    });
+  });
+
+  it("judges every workload of the namespace, not only the entity's", async () => {
+    fake.add(
+      'homelab',
+      deployment('sensors', 'sensors'),
+      deployment('sensors', 'sensor-metrics'),
+    );
+    // The entity's one workload is all mTLS; its neighbour has no data.
+    const { outputs } = await checkStrict({ allowWarnings: true }, true);
+    expect((await outputs()).checks.at(-1)).toMatchObject({
+      status: 'fail',
       message: expect.stringMatching(
-        /^Could not check the callers: no entityRef/,
+        /no traffic data for Deployment\/sensor-metrics$/,
       ),
-      hint: expect.any(String),
+    });
+  });
+
+  it('lets an explicit override take STRICT on trust, as a warning', async () => {
+    fake.add('homelab', deployment('sensors', 'sensor-gateway'));
+    const { result, outputs } = await checkStrict({
+      allowStrictWithoutTraffic: true,
+    });
+    await result;
+    expect((await outputs()).checks.at(-1)).toMatchObject({
+      status: 'warn',
+      message:
+        'STRICT without traffic data (no entityRef was given; no traffic data for Deployment/sensor-gateway): allowed by allowStrictWithoutTraffic.',
+    });
+  });
+
+  it('passes STRICT when every workload of the namespace has only mTLS callers', async () => {
+    fake.add('homelab', deployment('sensors', 'sensors'));
+    const { result, outputs } = await checkStrict({}, true);
+    await result;
+    expect((await outputs()).checks.at(-1)).toMatchObject({
+      status: 'pass',
     });
   });
 

@@ -44,6 +44,13 @@ export function createMeshCheckAction(
           z
             .string({ description: dataPlaneInputDescription(meshes) })
             .optional(),
+        allowStrictWithoutTraffic: z =>
+          z
+            .boolean({
+              description:
+                'With mtlsMode strict: proceed although traffic data cannot show that every caller of every workload in the namespace has a proxy (recorded in the ADR); default false, which refuses.',
+            })
+            .optional(),
         mtlsMode: z =>
           z
             .enum(['permissive', 'strict'], {

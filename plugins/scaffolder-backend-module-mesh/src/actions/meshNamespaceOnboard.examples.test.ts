@@ -11,7 +11,12 @@ import {
   linkerdControlPlane,
   namespace,
 } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster, statusWith } from '../__testUtils__/setup';
+import {
+  actionOptions,
+  entityAt,
+  fakeCluster,
+  statusWith,
+} from '../__testUtils__/setup';
 import { createMeshNamespaceOnboardAction } from './meshNamespaceOnboard';
 import { examples } from './meshNamespaceOnboard.examples';
 
@@ -39,6 +44,7 @@ describe('mesh:namespace:onboard examples', () => {
       const input = yaml.parse(example.example).steps[0].input;
       const action = createMeshNamespaceOnboardAction(
         actionOptions({
+          entities: [entityAt(input.entityRef, input.cluster, input.namespace)],
           status: statusWith(
             input.cluster,
             input.namespace,

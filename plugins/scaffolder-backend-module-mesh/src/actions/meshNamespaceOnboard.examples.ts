@@ -15,6 +15,7 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: 'homelab',
             namespace: 'sensors',
+            entityRef: 'component:default/sensor-gateway',
             mesh: 'linkerd',
             mtlsMode: 'permissive',
             restartWorkloads: true,
@@ -57,6 +58,7 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: 'cloud',
             namespace: 'inventory',
+            entityRef: 'component:default/inventory',
             mesh: 'istio',
             dataPlane: 'ambient',
             defaultPolicy: 'deny',
@@ -80,6 +82,7 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: 'homelab',
             namespace: 'reports',
+            entityRef: 'component:default/legacy-reports',
             mesh: 'cilium',
             mtlsMode: 'strict',
             defaultPolicy: 'allow-same-namespace',

@@ -20,7 +20,13 @@ import {
   pod,
   service,
 } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster, statusWith } from '../__testUtils__/setup';
+import {
+  actionOptions,
+  DEFAULT_ENTITY_REF,
+  entityAt,
+  fakeCluster,
+  statusWith,
+} from '../__testUtils__/setup';
 import { createMeshNamespaceOnboardAction } from './meshNamespaceOnboard';
 
 const APPLY = 'application/apply-patch+yaml';
@@ -45,10 +51,17 @@ describe('mesh:namespace:onboard', () => {
       logger?: LoggerService;
     } = {},
   ) {
-    const action = createMeshNamespaceOnboardAction(actionOptions(options));
+    // Unless a test says otherwise, the entity runs where the input points.
+    const scoped = { entityRef: DEFAULT_ENTITY_REF, ...input };
+    const action = createMeshNamespaceOnboardAction(
+      actionOptions({
+        entities: [entityAt(scoped.entityRef, input.cluster, input.namespace)],
+        ...options,
+      }),
+    );
     const ctx = {
       ...createMockActionContext({
-        input: input as any,
+        input: scoped as any,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.workspacePath
           ? { workspacePath: options.workspacePath }
@@ -979,8 +992,9 @@ describe('mesh:namespace:onboard', () => {
           },
         },
       ]);
+      // No workload yet: STRICT refuses nobody today.
       expect(outputs(ctx).checks).toContainEqual(
-        expect.objectContaining({ id: 'strict-mtls-callers', status: 'warn' }),
+        expect.objectContaining({ id: 'strict-mtls-callers', status: 'pass' }),
       );
     });
 

@@ -1,4 +1,5 @@
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { StableTemplateAction } from './options';
@@ -8,6 +9,13 @@ import { onboardNamespace } from '../onboarding/onboard';
 import { OnboardingStepError } from '../onboarding/transaction';
 import { parseOnboardingRequest } from '../onboarding/validation';
 import { examples } from './meshNamespaceOnboard.examples';
+import {
+  assertOnboardingScope,
+  auditOnboarding,
+  initiatorOf,
+  OnboardingTargetsResolver,
+  onboardingTargetsResolver,
+} from './onboardingScope';
 import {
   dataPlaneInputDescription,
   MeshClusterActionOptions,
@@ -29,14 +37,30 @@ const changeFields = (zod: any) => ({
 });
 
 /**
+ * What `mesh:namespace:onboard` needs besides the cluster access.
+ * @public
+ */
+export interface MeshNamespaceOnboardActionOptions
+  extends MeshClusterActionOptions {
+  /**
+   * Where an entity may be onboarded; default the mesh status service's
+   * `getOnboardingTargets`. One of the two is required.
+   */
+  onboardingTargets?: OnboardingTargetsResolver;
+  /** The audit log; without it, audit lines go to the task log. */
+  auditor?: AuditorService;
+}
+
+/**
  * `mesh:namespace:onboard`: puts a namespace into a mesh with its real
  * enrolment marker and security objects, after pre-flight checks; applies
  * all-or-nothing, or writes manifests for a pull request.
  * @public
  */
 export function createMeshNamespaceOnboardAction(
-  options: MeshClusterActionOptions,
+  options: MeshNamespaceOnboardActionOptions,
 ): StableTemplateAction {
+  const resolveTargets = onboardingTargetsResolver(options);
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
   const meshes = onboardingMeshes(options.adapters);
   return createTemplateAction({
@@ -50,9 +74,13 @@ export function createMeshNamespaceOnboardAction(
         cluster: z =>
           z.string({
             description:
-              'Cluster name, as configured in the Kubernetes plugin.',
+              "Cluster name, as configured in the Kubernetes plugin; one the entity's Kubernetes annotations resolve to.",
           }),
-        namespace: z => z.string({ description: 'The namespace to onboard.' }),
+        namespace: z =>
+          z.string({
+            description:
+              "The namespace to onboard; one the entity's Kubernetes annotations resolve to in that cluster.",
+          }),
         mesh: z =>
           z.string({
             description: meshInputDescription(meshes),
@@ -60,6 +88,13 @@ export function createMeshNamespaceOnboardAction(
         dataPlane: z =>
           z
             .string({ description: dataPlaneInputDescription(meshes) })
+            .optional(),
+        allowStrictWithoutTraffic: z =>
+          z
+            .boolean({
+              description:
+                'With mtlsMode strict: proceed although traffic data cannot show that every caller of every workload in the namespace has a proxy (recorded in the ADR); default false, which refuses.',
+            })
             .optional(),
         mtlsMode: z =>
           z
@@ -103,12 +138,10 @@ export function createMeshNamespaceOnboardAction(
             })
             .optional(),
         entityRef: z =>
-          z
-            .string({
-              description:
-                'The catalog entity running in the namespace; its callers decide whether STRICT is safe.',
-            })
-            .optional(),
+          z.string({
+            description:
+              'The catalog entity running in the namespace. Required: the cluster and namespace must be ones its Kubernetes annotations resolve to, and mesh.namespace.onboard is decided on it.',
+          }),
         restartWorkloads: z =>
           z
             .boolean({
@@ -223,9 +256,41 @@ export function createMeshNamespaceOnboardAction(
         ctx.logger.warn(m),
       );
       const credentials = await ctx.getInitiatorCredentials();
+      // Scope first: nothing is read or written for a namespace that is
+      // not where the entity runs, whoever asks.
+      const entityRef = request.entityRef;
+      if (!entityRef) {
+        throw new InputError(
+          'entityRef: give the catalog entity whose namespace is onboarded; the cluster and namespace must be where its Kubernetes annotations resolve',
+        );
+      }
+      await assertOnboardingScope({
+        entityRef,
+        cluster: request.cluster,
+        namespace: request.namespace,
+        credentials,
+        resolve: resolveTargets,
+      });
+      const initiator = initiatorOf(credentials, ctx.user?.ref);
+      ctx.logger.info(
+        `Onboarding ${request.cluster}/${request.namespace} for ${entityRef}, started by ${initiator}; the cluster is changed under the scaffolder module's own identity`,
+      );
       const delivery = ctx.input.delivery ?? 'apply';
       const dryRun = Boolean(ctx.isDryRun || ctx.input.dryRun);
       const api = options.kubernetes({ cluster: request.cluster, credentials });
+      const audit = await auditOnboarding({
+        auditor: options.auditor,
+        log: m => ctx.logger.info(m),
+        initiator,
+        meta: {
+          entityRef,
+          cluster: request.cluster,
+          namespace: request.namespace,
+          mesh: request.mesh,
+          delivery,
+          dryRun,
+        },
+      });
 
       const run = onboardNamespace({
         api,
@@ -252,43 +317,33 @@ export function createMeshNamespaceOnboardAction(
         expectedPlanHash: ctx.input.planHash,
         log: message => ctx.logger.info(message),
         authorize: async () => {
-          // Decided for the entity, so a policy may allow its owners only;
-          // without an entity only an unconditional allow lets it through.
-          const entityRef = ctx.input.entityRef;
-          const [decision] = entityRef
-            ? await options.permissions.authorize(
-                [
-                  {
-                    permission: meshNamespaceOnboardPermission,
-                    resourceRef: entityRef,
-                  },
-                ],
-                { credentials },
-              )
-            : await options.permissions.authorizeConditional(
-                [{ permission: meshNamespaceOnboardPermission }],
-                { credentials },
-              );
+          // Decided for the entity, so a policy may allow its owners only.
+          const [decision] = await options.permissions.authorize(
+            [
+              {
+                permission: meshNamespaceOnboardPermission,
+                resourceRef: entityRef,
+              },
+            ],
+            { credentials },
+          );
           if (decision.result !== AuthorizeResult.ALLOW) {
             throw new NotAllowedError(
-              `You may not onboard namespaces to a mesh${
-                entityRef
-                  ? ` for ${entityRef}`
-                  : ' (without entityRef only an unconditional allow applies)'
-              } (permission ${
-                meshNamespaceOnboardPermission.name
-              }); use delivery: manifests to propose the change in a pull request instead`,
+              `${initiator} may not onboard namespaces to a mesh for ${entityRef} (permission ${meshNamespaceOnboardPermission.name}); use delivery: manifests to propose the change in a pull request instead`,
             );
           }
         },
+      }).catch(async error => {
+        await audit.fail(error);
+        throw error;
       });
-
       const result = await run.catch(error => {
         if (error instanceof OnboardingStepError && error.leftovers.length) {
           ctx.output('leftovers', error.leftovers);
         }
         throw error;
       });
+      await audit.success();
       ctx.logger.info(result.summary);
       ctx.output('changes', result.changes);
       ctx.output('manifests', result.manifests);

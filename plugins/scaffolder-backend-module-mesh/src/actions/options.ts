@@ -13,7 +13,9 @@ import { OnboardingMeshes } from '../onboarding/meshes';
 import { OnboardingSettings } from '../config';
 
 /**
- * Gives the client of one cluster, acting for the given credentials.
+ * Gives the client of one cluster. The module's reaches a server-side-auth
+ * cluster under its own identity (the credentials are the initiator's, for
+ * a cluster whose auth provider needs the user's own token).
  * @public
  */
 export type KubernetesClientFactory = (options: {

@@ -1,5 +1,7 @@
 import { meshComparisonCriteria } from '@meshlens/plugin-mesh-common';
 import { MeshDecisionText } from '@meshlens/plugin-mesh-node';
+import { stringify as toYaml } from 'yaml';
+import { markdownCode, markdownInline, markdownText } from './markdown';
 
 /** A mesh and data plane an ADR weighs, with what its adapter says about it. */
 export interface DecisionOption {
@@ -21,6 +23,8 @@ export interface AdrContent {
   cluster?: string;
   namespace?: string;
   mtlsMode?: 'permissive' | 'strict';
+  /** STRICT taken on trust: no traffic data showed every caller has a proxy. */
+  strictWithoutTraffic?: boolean;
   requirements: {
     mtls?: boolean;
     multiCluster?: boolean;
@@ -75,6 +79,11 @@ function driverFindings(
 }
 
 function mtlsConsequence(content: AdrContent): string[] {
+  if (content.mtlsMode === 'strict' && content.strictWithoutTraffic) {
+    return [
+      'Bad, because STRICT mTLS was chosen without traffic data showing that every caller of every workload in the namespace has a proxy (override allowStrictWithoutTraffic): a caller without one is refused, and nothing checked that there is none.',
+    ];
+  }
   if (content.mtlsMode === 'strict') {
     return [
       'Bad, because STRICT mTLS refuses every caller without a proxy: callers must be onboarded first (Meshlens refuses STRICT while plaintext callers are seen).',
@@ -132,9 +141,11 @@ function sourcesList(options: DecisionOption[]): string {
 
 function contextParagraph(content: AdrContent): string {
   const where = [
-    content.service ? `the service **${content.service}**` : 'our workloads',
-    content.namespace ? `in namespace \`${content.namespace}\`` : '',
-    content.cluster ? `of cluster \`${content.cluster}\`` : '',
+    content.service
+      ? `the service **${markdownInline(content.service)}**`
+      : 'our workloads',
+    content.namespace ? `in namespace ${markdownCode(content.namespace)}` : '',
+    content.cluster ? `of cluster ${markdownCode(content.cluster)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -148,7 +159,8 @@ function drivers(content: AdrContent): string[] {
   if (r.multiCluster) list.push('traffic must cross clusters');
   if (r.memoryBudgetMiB !== undefined)
     list.push(`at most ${r.memoryBudgetMiB} MiB of extra memory per pod`);
-  if (r.teamExperience) list.push(`team experience: ${r.teamExperience}`);
+  if (r.teamExperience)
+    list.push(`team experience: ${markdownInline(r.teamExperience)}`);
   list.push('operational complexity the team can carry');
   return list;
 }
@@ -164,7 +176,11 @@ function rationale(content: AdrContent): string {
   if (good.length) parts.push(`Against the drivers: ${good.join('; ')}.`);
   if (bad.length) parts.push(`Accepted drawbacks: ${bad.join('; ')}.`);
   if (content.requirements.teamExperience) {
-    parts.push(`Team experience: ${content.requirements.teamExperience}.`);
+    parts.push(
+      `Team experience: ${markdownInline(
+        content.requirements.teamExperience,
+      )}.`,
+    );
   }
   return parts.join(' ');
 }
@@ -183,27 +199,33 @@ function optionPros(content: AdrContent, option: DecisionOption): string {
   return lines.join('\n');
 }
 
+/**
+ * The YAML front matter, serialized by `yaml` so that no value (a decider
+ * with a line break, a title with `---`) can add a key or end the block.
+ */
+function frontMatter(content: AdrContent): string {
+  const data: Record<string, unknown> = {
+    status: content.status,
+    date: content.date,
+  };
+  if (content.deciders?.length) {
+    data['decision-makers'] = content.deciders.join(', ');
+  }
+  return `---\n${toYaml(data)}---`;
+}
+
 /** MADR 4 (front matter read by the Backstage ADR plugin). */
 export function renderMadr(content: AdrContent): string {
   const options = [content.mesh, ...content.alternatives];
-  const front = [
-    '---',
-    `status: ${content.status}`,
-    `date: ${content.date}`,
-    ...(content.deciders?.length
-      ? [`decision-makers: ${content.deciders.join(', ')}`]
-      : []),
-    '---',
-  ];
   return [
-    ...front,
+    frontMatter(content),
     '',
-    `# ${content.title}`,
+    `# ${markdownInline(content.title)}`,
     '',
     '## Context and Problem Statement',
     '',
     contextParagraph(content),
-    ...(content.notes ? ['', content.notes] : []),
+    ...(content.notes ? ['', markdownText(content.notes)] : []),
     '',
     '## Decision Drivers',
     '',
@@ -247,7 +269,7 @@ export function renderMadr(content: AdrContent): string {
 export function renderNygard(content: AdrContent): string {
   const options = [content.mesh, ...content.alternatives];
   return [
-    `# ${content.number}. ${content.title}`,
+    `# ${content.number}. ${markdownInline(content.title)}`,
     '',
     `Date: ${content.date}`,
     '',
@@ -258,7 +280,7 @@ export function renderNygard(content: AdrContent): string {
     '## Context',
     '',
     contextParagraph(content),
-    ...(content.notes ? ['', content.notes] : []),
+    ...(content.notes ? ['', markdownText(content.notes)] : []),
     '',
     'Decision drivers:',
     '',

@@ -9,6 +9,7 @@ import {
 } from '@meshlens/plugin-mesh-node';
 import { ControlPlaneReading, readControlPlane } from './controlPlane';
 import { OnboardingMesh, OnboardingMeshes } from './meshes';
+import { strictMtlsCheck } from './strictGuard';
 import { OnboardingRequest } from './types';
 
 /** Namespaces that run the cluster, never onboarded; each mesh adds its own. */
@@ -117,117 +118,6 @@ function markerChecks(
     'namespace-markers',
     'pass',
     'No conflicting mesh markers on the namespace.',
-  );
-}
-
-async function strictCheck(
-  mesh: OnboardingMesh,
-  request: OnboardingRequest,
-  controlPlane: ControlPlaneReading,
-  meshStatus: MeshStatusService | undefined,
-  credentials: BackstageCredentials,
-): Promise<MeshCheck> {
-  const id = 'strict-mtls-callers';
-  if (request.mtlsMode !== 'strict') {
-    return check(
-      id,
-      'pass',
-      'PERMISSIVE mTLS accepts callers without a proxy.',
-    );
-  }
-  const blocker =
-    controlPlane.state &&
-    mesh.adapter.onboarding.strictMtlsBlocker(controlPlane.state);
-  if (blocker) {
-    return check(id, 'fail', blocker.message, blocker.hint);
-  }
-  if (!request.entityRef) {
-    return check(
-      id,
-      'warn',
-      'Could not check the callers: no entityRef was given, so nothing tells which workloads call this namespace.',
-      'Pass the entity (entityRef) so Meshlens can refuse STRICT while callers without a proxy send traffic.',
-    );
-  }
-  if (!meshStatus) {
-    return check(
-      id,
-      'warn',
-      'Could not check the callers: the Meshlens status service is not available.',
-      'Add @meshlens/plugin-mesh-backend to the backend.',
-    );
-  }
-  const status = await meshStatus.getEntityStatus(request.entityRef, {
-    credentials,
-  });
-  const clusters = status.clusters.filter(
-    c => c.cluster === request.cluster && c.namespace === request.namespace,
-  );
-  if (clusters.length === 0) {
-    return check(
-      id,
-      'warn',
-      `Could not check the callers: ${request.entityRef} has no workloads in ${request.cluster}/${request.namespace}.`,
-      "Check the entity's Kubernetes annotations.",
-    );
-  }
-  const plaintext = new Set<string>();
-  const partial: string[] = [];
-  let measured = false;
-  for (const c of clusters) {
-    for (const w of c.workloads) {
-      for (const edge of w.edges) {
-        if (edge.direction !== 'inbound') continue;
-        measured = true;
-        if (edge.mtls === false) {
-          plaintext.add(`${edge.peer.namespace}/${edge.peer.name} → ${w.name}`);
-        }
-      }
-      if (w.mtls.encryptedShare !== null) {
-        measured = true;
-        if (w.mtls.encryptedShare < 1) {
-          partial.push(
-            `${w.name} (${
-              Math.round(w.mtls.encryptedShare * 1000) / 10
-            }% encrypted)`,
-          );
-        }
-      }
-    }
-  }
-  if (plaintext.size > 0 || partial.length > 0) {
-    const who = [
-      ...(plaintext.size > 0
-        ? [`callers without mTLS: ${[...plaintext].join(', ')}`]
-        : []),
-      ...(partial.length > 0
-        ? [`inbound traffic not fully encrypted: ${partial.join(', ')}`]
-        : []),
-    ];
-    return check(
-      id,
-      'fail',
-      `mtlsMode: STRICT would refuse traffic that is sent today without a proxy (${who.join(
-        '; ',
-      )})`,
-      'Onboard the callers first and keep PERMISSIVE; switch to STRICT once the encrypted share is 100%.',
-    );
-  }
-  if (!measured) {
-    const errors = clusters.flatMap(c => c.errors.map(e => e.message));
-    return check(
-      id,
-      'warn',
-      `Could not check the callers: no inbound traffic was measured for ${
-        request.entityRef
-      }${errors.length ? ` (${errors.join('; ')})` : ''}.`,
-      'STRICT is allowed, but nothing proves every caller has a proxy.',
-    );
-  }
-  return check(
-    id,
-    'pass',
-    'Every caller seen in the window used mTLS; STRICT is safe.',
   );
 }
 
@@ -359,7 +249,14 @@ export async function runPreflightChecks(options: {
     checks.push(markerChecks(meshes, mesh, request, namespace));
   }
   checks.push(
-    await strictCheck(mesh, request, controlPlane, meshStatus, credentials),
+    await strictMtlsCheck({
+      api,
+      mesh,
+      request,
+      controlPlane,
+      meshStatus,
+      credentials,
+    }),
   );
   return { checks, namespace, controlPlane };
 }

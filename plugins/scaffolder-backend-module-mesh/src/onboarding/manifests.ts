@@ -1,9 +1,11 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { KubeObject } from '@meshlens/plugin-mesh-node';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { DesiredState, OnboardingRequest } from './types';
+import {
+  ensureWorkspaceDirectory,
+  writeWorkspaceFile,
+} from '../workspace/safeFiles';
 
 function withoutRemovals(values: Record<string, string | null>) {
   return Object.fromEntries(
@@ -54,8 +56,11 @@ export async function writeManifests(options: {
   desired: DesiredState;
 }): Promise<string[]> {
   const { workspacePath, directory, request, desired } = options;
-  const target = resolveSafeChildPath(workspacePath, directory);
-  await fs.mkdir(target, { recursive: true });
+  const target = await ensureWorkspaceDirectory(
+    workspacePath,
+    directory,
+    'manifestsDirectory',
+  );
 
   const files: Array<{ name: string; content: string }> = [];
   const ns = namespaceManifest(request, desired);
@@ -82,8 +87,10 @@ export async function writeManifests(options: {
 
   const written: string[] = [];
   for (const file of files) {
-    await fs.writeFile(path.join(target, file.name), file.content, 'utf8');
-    written.push(path.relative(workspacePath, path.join(target, file.name)));
+    const filePath = await writeWorkspaceFile(target, file.name, file.content, {
+      field: 'manifestsDirectory',
+    });
+    written.push(path.relative(workspacePath, filePath));
   }
   return written;
 }

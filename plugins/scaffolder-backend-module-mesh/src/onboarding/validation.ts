@@ -65,6 +65,7 @@ export function parseOnboardingRequest(
     istioRevision?: unknown;
     controlPlaneNamespace?: unknown;
     entityRef?: unknown;
+    allowStrictWithoutTraffic?: unknown;
   },
   meshes: OnboardingMeshes,
   warn: (message: string) => void,
@@ -152,6 +153,11 @@ export function parseOnboardingRequest(
     entityRef = input.entityRef;
   }
 
+  const override = input.allowStrictWithoutTraffic ?? false;
+  if (typeof override !== 'boolean') {
+    throw new InputError('allowStrictWithoutTraffic: give true or false');
+  }
+
   return {
     mesh,
     request: {
@@ -166,6 +172,7 @@ export function parseOnboardingRequest(
       revision,
       controlPlaneNamespace,
       entityRef,
+      ...(override ? { allowStrictWithoutTraffic: true } : {}),
     },
   };
 }

@@ -139,6 +139,10 @@ export class FixedMeshStatusService implements MeshStatusService {
     throw new Error('not used by the collator');
   }
 
+  async getOnboardingTargets(): Promise<never> {
+    throw new Error('not used by the collator');
+  }
+
   async getEntityTimeseries(): Promise<never> {
     throw new Error('not used by the collator');
   }

@@ -1,0 +1,5 @@
+export {
+  MeshNamespacePicker,
+  validateMeshNamespace,
+} from './MeshNamespacePicker';
+export type { MeshNamespacePickerUiOptions } from './MeshNamespacePicker';
