@@ -90,6 +90,24 @@ describe('readCappedJson', () => {
   });
 });
 
+describe('readCappedText', () => {
+  it('names the source when the connection drops mid-body', async () => {
+    const broken = new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"items":['));
+        },
+        pull(controller) {
+          controller.error(new TypeError('terminated'));
+        },
+      }),
+    );
+    await expect(
+      readCappedText(broken, { maxBytes: MB, what: 'Kubernetes cluster c' }),
+    ).rejects.toThrow('Kubernetes cluster c broke off its answer: terminated');
+  });
+});
+
 describe('readBodyStart', () => {
   it('keeps the start of a huge body and drops the rest unread', async () => {
     const { response, stats } = endlessBody('{"message":"boom"}');

@@ -61,13 +61,18 @@ export async function readCappedText(
     discardBody(response);
     throw new Error(tooLarge(options));
   }
-  const { text, complete } = await readUpTo(
-    response,
-    options.maxBytes,
-    options.signal,
-  );
-  if (!complete) throw new Error(tooLarge(options));
-  return text;
+  let read: { text: string; complete: boolean };
+  try {
+    read = await readUpTo(response, options.maxBytes, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    // The connection dropped mid-body: say whose answer broke off.
+    throw new Error(
+      `${options.what} broke off its answer: ${(e as Error)?.message ?? e}`,
+    );
+  }
+  if (!read.complete) throw new Error(tooLarge(options));
+  return read.text;
 }
 
 /**

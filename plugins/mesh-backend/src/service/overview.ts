@@ -23,6 +23,8 @@ export function summarizeEntity(
   entity: Entity,
   entityRef: string,
   statuses: ClusterMeshStatus[],
+  /** Errors of clusters the entity may run in that have no status. */
+  unreadClusters: OverviewEntity['errors'] = [],
 ): OverviewEntity {
   const meshed = statuses.filter(s => s.mesh !== 'none');
   const main = meshed[0] ?? statuses[0];
@@ -77,9 +79,12 @@ export function summarizeEntity(
         }
       : null,
     worstCheck: worstCheck(statuses.flatMap(s => s.checks)),
-    errors: statuses.flatMap(s =>
-      s.errors.map(e => ({ ...e, cluster: s.cluster })),
-    ),
+    errors: [
+      ...statuses.flatMap(s =>
+        s.errors.map(e => ({ ...e, cluster: s.cluster })),
+      ),
+      ...unreadClusters,
+    ],
   };
 }
 
