@@ -19,6 +19,7 @@ import type {
   MeshOverview,
 } from '@meshlens/plugin-mesh-common';
 import { DemoCluster, startDemoCluster } from '../packages/demo-cluster/src';
+import { demoKubernetesConfig } from './support/demoKubernetes';
 import meshPlugin from '../plugins/mesh-backend/src';
 import {
   HUGE_BODY_BYTES,
@@ -62,22 +63,7 @@ describe('a hostile or broken Kubernetes API', () => {
         catalogServiceMock.factory({ entities: demoEntities() }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: (['homelab', 'cloud'] as const).map(name => ({
-                    name,
-                    url: apiUrls[name],
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: `demo-${name}-token`,
-                    skipTLSVerify: true,
-                    skipMetricsLookup: true,
-                  })),
-                },
-              ],
-            },
+            kubernetes: demoKubernetesConfig(apiUrls),
             mesh: {
               clusters: (['homelab', 'cloud'] as const).map(name => ({
                 name,

@@ -115,12 +115,16 @@ function brokenVector(mode: Misbehaviour, query: string) {
 /** Kubernetes API paths get Kubernetes-shaped bodies, the rest Prometheus ones. */
 const isKubernetesPath = (url: string) => /^\/apis?(\/|$)/.test(url);
 
-function forward(
+/**
+ * Forwards one request to `target` and its answer back; the request body is
+ * piped, or sent as given when already read.
+ */
+export function forwardRequest(
   target: URL,
   req: IncomingMessage,
-  body: string,
   res: ServerResponse,
-) {
+  body?: string,
+): void {
   const upstream = httpRequest(
     {
       host: target.hostname,
@@ -138,7 +142,8 @@ function forward(
     if (!res.headersSent) res.writeHead(502);
     res.end();
   });
-  upstream.end(body);
+  if (body === undefined) req.pipe(upstream);
+  else upstream.end(body);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -179,7 +184,7 @@ export async function startMisbehavingUpstream(
     };
     switch (state.mode) {
       case 'ok':
-        if (target) return forward(target, req, body, res);
+        if (target) return forwardRequest(target, req, res, body);
         return json(vector([]));
       case 'malformed-json':
         res.writeHead(200, { 'Content-Type': 'application/json' });
