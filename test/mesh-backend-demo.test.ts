@@ -38,6 +38,7 @@ import {
   startDemoCluster,
 } from '../packages/demo-cluster/src';
 import { assertNearPlan, planned } from './support/trafficPlan';
+import { demoKubernetesConfig } from './support/demoKubernetes';
 import meshPlugin from '../plugins/mesh-backend/src';
 import {
   MeshCollatorFactory,
@@ -120,22 +121,7 @@ describe('mesh backend on the demo cluster', () => {
         catalogServiceMock.factory({ entities: demoEntities() }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: (['homelab', 'cloud'] as const).map(name => ({
-                    name,
-                    url: demo!.apiUrls[name],
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: `demo-${name}-token`,
-                    skipTLSVerify: true,
-                    skipMetricsLookup: true,
-                  })),
-                },
-              ],
-            },
+            kubernetes: demoKubernetesConfig(demo!.apiUrls),
             mesh: {
               clusters: (['homelab', 'cloud'] as const).map(name => ({
                 name,

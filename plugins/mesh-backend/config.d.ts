@@ -67,6 +67,21 @@ export interface Config {
      * A larger answer becomes an entry in `errors`, never a 500.
      */
     maxResponseBytes?: number;
+    /** Limits of the reads of Kubernetes (through the Kubernetes backend's proxy). */
+    kubernetes?: {
+      /**
+       * Most bytes read from one Kubernetes answer, that is one page of a
+       * LIST (500 objects) or one object; default 33554432 (32 MiB). A larger
+       * answer stops downloading and becomes an entry in `errors` naming the
+       * cluster, never a 500.
+       */
+      maxResponseBytes?: number;
+      /**
+       * Most objects one LIST may return in all its pages; default 100000.
+       * More becomes an entry in `errors` naming the cluster.
+       */
+      maxListItems?: number;
+    };
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */
     cacheTtlSeconds?: number;
     /**

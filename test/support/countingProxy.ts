@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { forwardRequest } from './misbehavingUpstream';
 
 export interface CountingProxy {
   url: string;
@@ -19,24 +20,7 @@ export async function startCountingProxy(
   const state: CountingProxy = { url: '', requests: [], close: async () => {} };
   const server = createServer((req, res) => {
     state.requests.push(`${req.method} ${req.url ?? ''}`);
-    const upstream = httpRequest(
-      {
-        host: to.hostname,
-        port: to.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: to.host },
-      },
-      up => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
+    forwardRequest(to, req, res);
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

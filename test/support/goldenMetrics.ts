@@ -25,41 +25,93 @@ export interface WorkloadTraffic {
     ok: boolean;
     encrypted: boolean;
     perStep: number;
+    /** The step at which the counter restarts from zero (a pod restart). */
+    resetAt?: number;
   }>;
   /** New observations per step in each latency bucket interval (upper bounds in the mesh's unit). */
   buckets: Array<{ le: number; perStep: number }>;
 }
 
-const label = (l: Record<string, string>) =>
+export const label = (l: Record<string, string>) =>
   `{${Object.entries(l)
     .map(([k, v]) => `${k}="${v}"`)
     .join(',')}}`;
 
+/** How one mesh names its request counter, latency buckets and workload labels. */
+export interface MeshFamilies {
+  requests: string; // family name of the request counter, without _total
+  bucket: string; // metric name of the latency buckets
+  base: Record<string, string>;
+  workloadLabels: (w: WorkloadTraffic) => Record<string, string>;
+  bucketLabels: Record<string, string>;
+}
+
+export const LINKERD_FAMILIES: MeshFamilies = {
+  requests: 'response',
+  bucket: 'response_latency_ms_bucket',
+  base: { direction: 'inbound' },
+  workloadLabels: w => ({ namespace: w.namespace, deployment: w.name }),
+  bucketLabels: {},
+};
+
+export const ISTIO_FAMILIES: MeshFamilies = {
+  requests: 'istio_requests',
+  bucket: 'istio_request_duration_milliseconds_bucket',
+  base: { reporter: 'destination' },
+  workloadLabels: w => ({
+    destination_workload_namespace: w.namespace,
+    destination_workload: w.name,
+  }),
+  bucketLabels: {},
+};
+
+export const CILIUM_FAMILIES: MeshFamilies = {
+  requests: 'hubble_http_requests',
+  bucket: 'hubble_http_request_duration_seconds_bucket',
+  base: { reporter: 'server' },
+  workloadLabels: w => ({
+    destination_namespace: w.namespace,
+    destination_workload: w.name,
+  }),
+  bucketLabels: {},
+};
+
 /** OpenMetrics text for one mesh's workloads, counters starting high so no extrapolation clamps at zero. */
 export function openMetrics(
   end: number,
-  mesh: {
-    requests: string; // family name of the request counter, without _total
-    bucket: string; // metric name of the latency buckets
-    base: Record<string, string>;
-    workloadLabels: (w: WorkloadTraffic) => Record<string, string>;
-    bucketLabels: Record<string, string>;
-  },
+  mesh: MeshFamilies,
   workloads: WorkloadTraffic[],
+  /** More request series of the family, with all their labels (outbound ones). */
+  extra: Array<{
+    labels: Record<string, string>;
+    perStep: number;
+    resetAt?: number;
+  }> = [],
 ): string {
   const lines: string[] = [`# TYPE ${mesh.requests} counter`];
+  const counter = (l: string, perStep: number, resetAt?: number) => {
+    for (let i = 0; i < STEPS; i++) {
+      // After a reset the counter starts again from zero and has counted
+      // one step's requests by its first sample, so no request is lost.
+      const value =
+        resetAt !== undefined && i >= resetAt
+          ? perStep * (i - resetAt + 1)
+          : 100000 + perStep * i;
+      lines.push(
+        `${mesh.requests}_total${l} ${value} ${end - (STEPS - 1 - i) * STEP}`,
+      );
+    }
+  };
   for (const w of workloads) {
     for (const s of w.series) {
-      const l = label({ ...mesh.base, ...mesh.workloadLabels(w), ...s.labels });
-      for (let i = 0; i < STEPS; i++) {
-        lines.push(
-          `${mesh.requests}_total${l} ${100000 + s.perStep * i} ${
-            end - (STEPS - 1 - i) * STEP
-          }`,
-        );
-      }
+      counter(
+        label({ ...mesh.base, ...mesh.workloadLabels(w), ...s.labels }),
+        s.perStep,
+        s.resetAt,
+      );
     }
   }
+  for (const x of extra) counter(label(x.labels), x.perStep, x.resetAt);
   lines.push(`# TYPE ${mesh.bucket} gauge`);
   for (const w of workloads) {
     const les = [...w.buckets.map(b => b.le), Infinity];
@@ -278,45 +330,9 @@ export const ciliumWorkloads: WorkloadTraffic[] = [
 /** The whole data set as OpenMetrics text ending at `end` (Unix seconds). */
 export function goldenOpenMetrics(end: number): string {
   return [
-    openMetrics(
-      end,
-      {
-        requests: 'response',
-        bucket: 'response_latency_ms_bucket',
-        base: { direction: 'inbound' },
-        workloadLabels: w => ({ namespace: w.namespace, deployment: w.name }),
-        bucketLabels: {},
-      },
-      linkerdWorkloads,
-    ),
-    openMetrics(
-      end,
-      {
-        requests: 'istio_requests',
-        bucket: 'istio_request_duration_milliseconds_bucket',
-        base: { reporter: 'destination' },
-        workloadLabels: w => ({
-          destination_workload_namespace: w.namespace,
-          destination_workload: w.name,
-        }),
-        bucketLabels: {},
-      },
-      istioWorkloads,
-    ),
-    openMetrics(
-      end,
-      {
-        requests: 'hubble_http_requests',
-        bucket: 'hubble_http_request_duration_seconds_bucket',
-        base: { reporter: 'server' },
-        workloadLabels: w => ({
-          destination_namespace: w.namespace,
-          destination_workload: w.name,
-        }),
-        bucketLabels: {},
-      },
-      ciliumWorkloads,
-    ),
+    openMetrics(end, LINKERD_FAMILIES, linkerdWorkloads),
+    openMetrics(end, ISTIO_FAMILIES, istioWorkloads),
+    openMetrics(end, CILIUM_FAMILIES, ciliumWorkloads),
     '# EOF',
     '',
   ].join('\n');

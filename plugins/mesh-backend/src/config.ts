@@ -6,6 +6,7 @@ import {
 } from '@meshlens/plugin-mesh-common';
 import {
   assertPromDuration,
+  DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES,
   promDurationSeconds,
 } from '@meshlens/plugin-mesh-node';
 import {
@@ -34,8 +35,15 @@ export interface MeshConfig {
   bounds: RequestBounds;
   /** Most entries Meshlens keeps in the cache service at once. */
   cacheMaxEntries: number;
-  /** Most bytes read from one upstream answer. */
+  /** Most bytes read from one Prometheus answer. */
   maxResponseBytes: number;
+  /** Limits of the reads of Kubernetes. */
+  kubernetes: {
+    /** Most bytes read from one answer (one LIST page). */
+    maxResponseBytes: number;
+    /** Most objects one LIST may return in all its pages. */
+    maxListItems: number;
+  };
 }
 
 export const DEFAULT_WINDOW = '5m';
@@ -44,6 +52,22 @@ export const DEFAULT_CACHE_TTL_SECONDS = 15;
 export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
 export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_KUBERNETES_MAX_LIST_ITEMS = 100_000;
+
+/** An optional positive integer under `mesh.`; a bad value names its key. */
+function positiveInteger(
+  config: Config | undefined,
+  key: string,
+  defaultValue: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? defaultValue;
+  if (!(Number.isInteger(value) && value > 0)) {
+    throw new InputError(
+      `mesh.${key} must be a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}
 
 /** Checks a Prometheus URL without ever echoing it: it may hold credentials. */
 function prometheusUrl(url: string, index: number): string {
@@ -114,13 +138,11 @@ export function readMeshConfig(root: Config): MeshConfig {
     min: MIN_WINDOW_SECONDS,
     max: maxWindowSeconds,
   });
-  const cacheMaxEntries =
-    config?.getOptionalNumber('cacheMaxEntries') ?? DEFAULT_CACHE_MAX_ENTRIES;
-  if (!(Number.isInteger(cacheMaxEntries) && cacheMaxEntries > 0)) {
-    throw new InputError(
-      `mesh.cacheMaxEntries must be a positive integer, got ${cacheMaxEntries}`,
-    );
-  }
+  const cacheMaxEntries = positiveInteger(
+    config,
+    'cacheMaxEntries',
+    DEFAULT_CACHE_MAX_ENTRIES,
+  );
   const timeoutMs =
     config?.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) {
@@ -152,13 +174,23 @@ export function readMeshConfig(root: Config): MeshConfig {
       'mesh.certificates.criticalDays must not exceed mesh.certificates.warningDays',
     );
   }
-  const maxResponseBytes =
-    config?.getOptionalNumber('maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
-    throw new InputError(
-      `mesh.maxResponseBytes must be a positive integer, got ${maxResponseBytes}`,
-    );
-  }
+  const maxResponseBytes = positiveInteger(
+    config,
+    'maxResponseBytes',
+    DEFAULT_MAX_RESPONSE_BYTES,
+  );
+  const kubernetes = {
+    maxResponseBytes: positiveInteger(
+      config,
+      'kubernetes.maxResponseBytes',
+      DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES,
+    ),
+    maxListItems: positiveInteger(
+      config,
+      'kubernetes.maxListItems',
+      DEFAULT_KUBERNETES_MAX_LIST_ITEMS,
+    ),
+  };
   return {
     clusters,
     window,
@@ -169,5 +201,6 @@ export function readMeshConfig(root: Config): MeshConfig {
     bounds: { maxWindowSeconds, maxRangeSeconds, maxPoints: MAX_POINTS },
     cacheMaxEntries,
     maxResponseBytes,
+    kubernetes,
   };
 }

@@ -13,3 +13,4 @@ export * from './adapterRegistration';
 export * from './promql';
 export * from './duration';
 export * from './kubernetes';
+export * from './upstreamBody';

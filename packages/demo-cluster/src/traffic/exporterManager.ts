@@ -94,6 +94,9 @@ function targetLabels(pod: PodView): Record<string, string> {
   const labels: Record<string, string> = {
     namespace: pod.namespace,
     pod: pod.name,
+    // The scraped container, as the Prometheus Operator labels it: sidecars,
+    // waypoints and ztunnel all run the proxy as `istio-proxy`.
+    container: pod.role === 'istiod' ? 'discovery' : 'istio-proxy',
   };
   if (pod.labels.app) labels.app = pod.labels.app;
   return labels;

@@ -2,11 +2,14 @@
  * A small HTTP server that answers like a broken or hostile Prometheus (or
  * Kubernetes API) on command: set `mode` and every following request gets
  * that misbehaviour. It speaks real HTTP on 127.0.0.1, so the code under test
- * goes through its real fetch, body reading, size cap and timeout.
+ * goes through its real fetch, body reading, size cap and timeout. With
+ * `forwardTo`, mode `ok` forwards every request to a real upstream (a demo
+ * API server), so one cluster can turn hostile and back.
  */
 import {
   createServer,
   IncomingMessage,
+  request as httpRequest,
   Server,
   ServerResponse,
 } from 'node:http';
@@ -23,7 +26,9 @@ export type Misbehaviour =
   | 'poisoned-expiry'
   | 'huge-body'
   | 'stall'
-  | 'server-error';
+  | 'server-error'
+  /** Headers and the start of a list, then the connection drops. */
+  | 'truncated';
 
 /** The size of the `huge-body` answer: 100 MB, sent in 1 MB chunks. */
 export const HUGE_BODY_BYTES = 100 * 1024 * 1024;
@@ -107,6 +112,40 @@ function brokenVector(mode: Misbehaviour, query: string) {
   }
 }
 
+/** Kubernetes API paths get Kubernetes-shaped bodies, the rest Prometheus ones. */
+const isKubernetesPath = (url: string) => /^\/apis?(\/|$)/.test(url);
+
+/**
+ * Forwards one request to `target` and its answer back; the request body is
+ * piped, or sent as given when already read.
+ */
+export function forwardRequest(
+  target: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body?: string,
+): void {
+  const upstream = httpRequest(
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: target.host },
+    },
+    up => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  if (body === undefined) req.pipe(upstream);
+  else upstream.end(body);
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of req) body += chunk;
@@ -115,7 +154,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startMisbehavingUpstream(
   mode: Misbehaviour = 'ok',
+  options: { forwardTo?: string } = {},
 ): Promise<MisbehavingUpstream> {
+  const target = options.forwardTo ? new URL(options.forwardTo) : undefined;
   const sockets = new Set<import('node:net').Socket>();
   const running: { server?: Server } = {};
   const state: MisbehavingUpstream = {
@@ -136,12 +177,14 @@ export async function startMisbehavingUpstream(
     state.requests.push(req.url ?? '');
     state.authorizations.push(req.headers.authorization ?? '');
     const query = new URLSearchParams(body).get('query') ?? '';
+    const kubernetes = isKubernetesPath(req.url ?? '');
     const json = (value: unknown, status = 200) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(value));
     };
     switch (state.mode) {
       case 'ok':
+        if (target) return forwardRequest(target, req, res, body);
         return json(vector([]));
       case 'malformed-json':
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -149,7 +192,30 @@ export async function startMisbehavingUpstream(
           '{"status":"success","data":{"resultType":"vector","result":[{"metric":',
         );
       case 'server-error':
-        return json({ status: 'error', error: 'internal error' }, 503);
+        return json(
+          kubernetes
+            ? {
+                kind: 'Status',
+                apiVersion: 'v1',
+                status: 'Failure',
+                message: 'etcdserver: request timed out',
+                code: 503,
+              }
+            : { status: 'error', error: 'internal error' },
+          503,
+        );
+      case 'truncated':
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': '100000',
+        });
+        res.write(
+          kubernetes
+            ? '{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"a'
+            : '{"status":"success","data":{"resultType":"vector","result":[{"metric":',
+        );
+        setTimeout(() => res.destroy(), 50);
+        return undefined;
       case 'stall':
         // Headers never come; the connection stays open for 30 s.
         setTimeout(() => res.destroy(), 30_000).unref();
@@ -158,7 +224,9 @@ export async function startMisbehavingUpstream(
         res.writeHead(200, { 'Content-Type': 'application/json' });
         const chunk = Buffer.alloc(1024 * 1024, ' ');
         res.write(
-          '{"status":"success","data":{"resultType":"vector","result":[',
+          kubernetes
+            ? '{"kind":"List","apiVersion":"v1","metadata":{},"items":['
+            : '{"status":"success","data":{"resultType":"vector","result":[',
         );
         // Per answer: a caller sends several queries, each must stop early.
         let sent = 0;
@@ -171,7 +239,7 @@ export async function startMisbehavingUpstream(
               return;
             }
           }
-          if (!res.destroyed) res.end(']}}');
+          if (!res.destroyed) res.end(kubernetes ? ']}' : ']}}');
         };
         pump();
         return undefined;

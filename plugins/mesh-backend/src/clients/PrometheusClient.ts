@@ -1,10 +1,11 @@
-import { PromSample, PromSeries } from '@meshlens/plugin-mesh-node';
-import { redactCredentials, redactUrl } from './redact';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  discard,
+  PromSample,
+  PromSeries,
+  discardBody,
   readCappedJson,
-} from './upstreamBody';
+} from '@meshlens/plugin-mesh-node';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../config';
+import { redactCredentials, redactUrl } from './redact';
 
 /** Where one cluster's PromQL API lives. */
 export interface PrometheusEndpoint {
@@ -101,6 +102,7 @@ export class PrometheusClient {
     expected: 'vector' | 'matrix',
   ): Promise<unknown[]> {
     const what = `Prometheus at ${this.safeUrl}`;
+    const signal = AbortSignal.timeout(this.timeoutMs);
     let body: unknown;
     try {
       const response = await fetch(
@@ -113,16 +115,21 @@ export class PrometheusClient {
             Accept: 'application/json',
           },
           body: form.toString(),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal,
         },
       );
       if (!response.ok) {
-        discard(response);
+        discardBody(response);
         throw new Error(
           `${what} answered ${response.status} ${response.statusText}`.trim(),
         );
       }
-      body = await readCappedJson(response, this.maxBytes, what);
+      body = await readCappedJson(response, {
+        maxBytes: this.maxBytes,
+        what,
+        setting: 'mesh.maxResponseBytes',
+        signal,
+      });
     } catch (e) {
       throw new Error(redactCredentials(failure(e, what, this.timeoutMs)));
     }

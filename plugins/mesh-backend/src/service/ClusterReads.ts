@@ -189,6 +189,12 @@ export class ClusterReads {
       }
       const namespaces = await located;
       const cp = await freshPlanes;
+      if (cp.unreachable) {
+        // No adapter could read the cluster: a second round of reads would
+        // only wait for the same timeout again.
+        read.kubeError = `Reading cluster ${cluster} failed: ${cp.unreachable}`;
+        return read;
+      }
       read.controlPlanes = cp.controlPlanes;
       read.errors.push(...cp.errors);
       if (namespaces && namespaces.length === 0) return read;

@@ -97,6 +97,8 @@ export class DefaultMeshStatusService implements MeshStatusService {
         timeoutMs: config.timeoutMs,
         // One read per cluster and TTL for every caller, like the answers.
         sharedTtlMs: config.cacheTtlSeconds * 1000,
+        maxResponseBytes: config.kubernetes.maxResponseBytes,
+        maxListItems: config.kubernetes.maxListItems,
       }),
       flights,
       hints,

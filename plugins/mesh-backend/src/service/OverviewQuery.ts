@@ -112,14 +112,14 @@ export class OverviewQuery {
       clusters.map(async cluster => {
         const read = await readOf(cluster);
         return {
-          reachable: !read.kubeError,
+          kubeError: read.kubeError,
           rows: this.rows(read, await targets),
         };
       }),
     );
     const perCluster: ClusterRows[] = [];
     clusters.forEach((cluster, i) => {
-      if (!byCluster[i].reachable) return;
+      if (byCluster[i].kubeError) return;
       const rows = [...byCluster[i].rows].flatMap(([entityRef, statuses]) =>
         statuses.map(status => ({ entityRef, status })),
       );
@@ -145,7 +145,18 @@ export class OverviewQuery {
           );
         }
       }
-      return summarizeEntity(entity, entityRef, statuses);
+      // An entity not pinned to a cluster may run in one that could not be
+      // read: say so, rather than show it complete without that cluster.
+      const unread =
+        target.ok && !target.cluster && !listError
+          ? clusters.flatMap((cluster, i) => {
+              const message = byCluster[i].kubeError;
+              return message
+                ? [{ source: 'kubernetes' as const, message, cluster }]
+                : [];
+            })
+          : [];
+      return summarizeEntity(entity, entityRef, statuses, unread);
     });
     return { generatedAt: new Date().toISOString(), entities, perCluster };
   }

@@ -118,9 +118,12 @@ export async function readControlPlanes(
 ): Promise<{
   controlPlanes: Record<string, MeshControlPlaneState>;
   errors: UpstreamError[];
+  /** Why, when every adapter's read failed: the cluster cannot be read. */
+  unreachable?: string;
 }> {
   const controlPlanes: Record<string, MeshControlPlaneState> = {};
   const errors: UpstreamError[] = [];
+  const failures: string[] = [];
   await Promise.all(
     adapters.map(async adapter => {
       try {
@@ -130,6 +133,7 @@ export async function readControlPlanes(
         );
         if (state) controlPlanes[adapter.mesh] = state;
       } catch (e) {
+        failures.push(errorMessage(e));
         errors.push({
           source: 'kubernetes',
           message: `Reading the ${adapter.mesh} control plane of ${
@@ -139,6 +143,9 @@ export async function readControlPlanes(
       }
     }),
   );
+  if (adapters.length > 0 && failures.length === adapters.length) {
+    return { controlPlanes, errors, unreachable: failures[0] };
+  }
   return { controlPlanes, errors };
 }
 

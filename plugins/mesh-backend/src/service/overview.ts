@@ -21,13 +21,17 @@ export function summarizeEntity(
   entity: Entity,
   entityRef: string,
   statuses: ClusterMeshStatus[],
+  /** Errors of clusters the entity may run in that have no status. */
+  unreadClusters: OverviewEntity['errors'] = [],
 ): OverviewEntity {
   const owner = (entity.spec as { owner?: string } | undefined)?.owner;
+  const summary = summarizeClusterStatuses(statuses);
   return {
     entityRef,
     title: entity.metadata.title,
     owner,
-    ...summarizeClusterStatuses(statuses),
+    ...summary,
+    errors: [...summary.errors, ...unreadClusters],
   };
 }
 

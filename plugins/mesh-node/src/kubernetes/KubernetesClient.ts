@@ -1,3 +1,4 @@
+import { readBodyStart, readCappedJson } from '../upstreamBody';
 import { kubernetesResponseError, KubernetesTimeoutError } from './errors';
 import { InputError } from '@backstage/errors';
 import { resourcePath } from './resources';
@@ -160,7 +161,25 @@ export interface KubernetesClientOptions {
   headers?: () => Promise<Record<string, string>>;
   /** The default timeout of a call; 30 s when unset. */
   timeoutMs?: number;
+  /**
+   * The most bytes read from one answer (one page of a LIST);
+   * {@link DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES} when unset. A larger
+   * answer stops downloading and fails the call.
+   */
+  maxResponseBytes?: number;
+  /** Who is called, for error messages, e.g. `Kubernetes cluster prod`. */
+  name?: string;
+  /** The configuration key that sets `maxResponseBytes`, named in its error. */
+  maxResponseBytesSetting?: string;
 }
+
+/**
+ * The default cap on one Kubernetes answer: 32 MiB. A page of 500 pods with
+ * their managed fields is a few MB; far past that is a broken or hostile
+ * API server or proxy.
+ * @public
+ */
+export const DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 type Query = Record<string, string | undefined>;
 
@@ -173,6 +192,8 @@ interface SendOptions extends KubernetesCallOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Enough of a 404's body to drain it for connection reuse. */
+const NOT_FOUND_BODY_BYTES = 64 * 1024;
 
 /**
  * The discovery path of a group version: `/api/v1` for the core group,
@@ -416,13 +437,22 @@ export class KubernetesClient implements KubernetesClusterClient {
       });
       if (options.notFoundIsUndefined && response.status === 404) {
         // Drain the small error body, so the connection is reused.
-        await response.text().catch(() => undefined);
+        await readBodyStart(response, NOT_FOUND_BODY_BYTES, signal).catch(
+          () => undefined,
+        );
         return undefined;
       }
       if (!response.ok) {
-        throw await kubernetesResponseError(response);
+        throw await kubernetesResponseError(response, signal);
       }
-      return await response.json();
+      return await readCappedJson(response, {
+        maxBytes:
+          this.options.maxResponseBytes ??
+          DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES,
+        what: `${this.options.name ?? 'Kubernetes'} (${method} ${path})`,
+        setting: this.options.maxResponseBytesSetting,
+        signal,
+      });
     } catch (error) {
       if (timeout.aborted && !options.signal?.aborted) {
         throw new KubernetesTimeoutError(

@@ -242,6 +242,36 @@ describe('KubernetesProxyClient', () => {
     ]);
   });
 
+  it('caps every answer, naming the cluster and the setting that raises the cap', async () => {
+    pages['/api/v1/pods'] = [
+      {
+        items: Array.from({ length: 200 }, (_, i) => ({
+          metadata: { name: `pod-${i}`, namespace: 'shop' },
+        })),
+      },
+    ];
+    const capped = new KubernetesProxyClient({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+      maxResponseBytes: 4096,
+    });
+    await expect(
+      capped
+        .session(mockCredentials.user())
+        .reader('homelab')
+        .list(KUBE_RESOURCES.pod),
+    ).rejects.toThrow(
+      'Kubernetes cluster homelab (GET /api/v1/pods) answered more than 4096 bytes; the answer was dropped (raise mesh.kubernetes.maxResponseBytes',
+    );
+    // The same list within the default cap.
+    await expect(
+      proxy
+        .session(mockCredentials.user())
+        .reader('homelab')
+        .list(KUBE_RESOURCES.pod),
+    ).resolves.toHaveLength(200);
+  });
+
   it('writes to a server-side-auth cluster under its own identity when asked to', async () => {
     const client = new KubernetesProxyClient({
       discovery: mockServices.discovery(),

@@ -3,14 +3,20 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { readCappedJson } from '../upstreamBody';
 import {
   KUBERNETES_AUTH_HEADER_PREFIX,
   KubernetesClusterInfo,
   isServerSideAuth,
   kubernetesAuthHeaderSuffix,
 } from './clusterAuth';
-import { KubernetesClient, KubernetesClusterClient } from './KubernetesClient';
+import {
+  DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES,
+  KubernetesClient,
+  KubernetesClusterClient,
+} from './KubernetesClient';
+import { kubernetesResponseError } from './errors';
 import { servedVersionOf } from './servedVersion';
 import { SharedReads } from './SharedReads';
 import { KubeObject, KubeResourceType } from './types';
@@ -54,6 +60,11 @@ export interface KubernetesProxyClientOptions {
   pageSize?: number;
   /** The most objects one LIST may return in all its pages; 100,000 when unset. */
   maxListItems?: number;
+  /**
+   * The most bytes read from one answer (one LIST page);
+   * {@link DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES} when unset.
+   */
+  maxResponseBytes?: number;
 }
 
 /** @public */
@@ -67,6 +78,7 @@ export interface KubernetesSessionOptions {
 
 const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_MAX_LIST_ITEMS = 100_000;
+const MAX_RESPONSE_BYTES_SETTING = 'mesh.kubernetes.maxResponseBytes';
 
 /**
  * The reads of one API call: shared reads for server-side-auth clusters,
@@ -245,17 +257,21 @@ export class KubernetesProxyClient {
   clusters(): Promise<KubernetesClusterInfo[]> {
     return this.shared.get('clusters', async () => {
       const baseUrl = await this.options.discovery.getBaseUrl('kubernetes');
+      const signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
       const response = await fetch(`${baseUrl}/clusters`, {
         headers: {
           Accept: 'application/json',
           Authorization: `Bearer ${await this.ownToken()}`,
         },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal,
       });
-      if (!response.ok) throw await ResponseError.fromResponse(response);
-      const body = (await response.json()) as {
-        items: KubernetesClusterInfo[];
-      };
+      if (!response.ok) throw await kubernetesResponseError(response, signal);
+      const body = (await readCappedJson(response, {
+        maxBytes: this.maxResponseBytes,
+        what: 'The Kubernetes backend (GET /clusters)',
+        setting: MAX_RESPONSE_BYTES_SETTING,
+        signal,
+      })) as { items: KubernetesClusterInfo[] };
       const clusters = body.items.map(c => ({
         name: c.name,
         authProvider: c.authProvider,
@@ -335,7 +351,16 @@ export class KubernetesProxyClient {
         [KUBERNETES_CLUSTER_HEADER]: cluster,
       }),
       timeoutMs: this.options.timeoutMs,
+      name: `Kubernetes cluster ${cluster}`,
+      maxResponseBytes: this.maxResponseBytes,
+      maxResponseBytesSetting: MAX_RESPONSE_BYTES_SETTING,
     });
+  }
+
+  private get maxResponseBytes(): number {
+    return (
+      this.options.maxResponseBytes ?? DEFAULT_KUBERNETES_MAX_RESPONSE_BYTES
+    );
   }
 
   /** @internal Every page of a LIST, within the size cap. */

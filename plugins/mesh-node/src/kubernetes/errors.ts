@@ -6,6 +6,10 @@ import {
   NotFoundError,
   ResponseError,
 } from '@backstage/errors';
+import { readBodyStart } from '../upstreamBody';
+
+/** Enough of an error body for its reason; the rest is never downloaded. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * A Kubernetes call that did not answer within its timeout. Named
@@ -41,16 +45,17 @@ function reasonOf(text: string): string | undefined {
  * server's message, which says what to fix (a conflict with another field
  * manager, a forbidden verb, an invalid field): 404 NotFoundError, 409
  * ConflictError, 403 NotAllowedError, 400 and 422 InputError, anything else
- * a ResponseError. Every message starts with the status line.
+ * a ResponseError. Every message starts with the status line. Consumes
+ * the body, of which it reads the first 64 KiB only.
  * @public
  */
 export async function kubernetesResponseError(
   response: Response,
+  signal?: AbortSignal,
 ): Promise<Error> {
-  const text = await response
-    .clone()
-    .text()
-    .catch(() => '');
+  const text = await readBodyStart(response, ERROR_BODY_BYTES, signal).catch(
+    () => '',
+  );
   const reason = reasonOf(text);
   const statusLine = `Request failed with ${response.status} ${response.statusText}`;
   const message = reason ? `${statusLine}: ${reason}` : statusLine;
@@ -65,7 +70,16 @@ export async function kubernetesResponseError(
     case 409:
       return new ConflictError(message);
     default: {
-      const error = await ResponseError.fromResponse(response);
+      // The body is read (its start only); ResponseError reads a copy.
+      const error = await ResponseError.fromResponse(
+        new Response(text, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: {
+            'Content-Type': response.headers.get('content-type') ?? '',
+          },
+        }),
+      );
       if (reason && !error.message.includes(reason)) {
         error.message = `${error.message}: ${reason}`;
       }

@@ -76,6 +76,20 @@ const VIRTUAL_SERVICE: KubeResourceType = {
     'networking.istio.io/v1alpha3',
   ],
 };
+
+/** The pilot-agent's merged-metrics port, the injected `prometheus.io/port`. */
+const AGENT_METRICS_PORT = 15020;
+
+/**
+ * istiod's own series: its pods (Deployment `istiod` or `istiod-<rev>`) in
+ * the control-plane namespace, so no other pod can stand in for it.
+ */
+function istiodSelector(namespace: string): string {
+  return promqlSelector([
+    promqlMatcher('namespace', [namespace]),
+    'pod=~"istiod-.+"',
+  ]);
+}
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 /** Inbound requests as reported by the destination sidecar or the waypoint (Kiali's reporter choice). */
 const INBOUND_REPORTER = 'reporter=~"destination|waypoint"';
@@ -361,7 +375,9 @@ export class IstioAdapter implements MeshAdapter {
         kind: 'Metric',
         namespace: ns,
         name: 'istiod root certificate',
-        query: 'min(citadel_server_root_cert_expiry_timestamp)',
+        query: `min(citadel_server_root_cert_expiry_timestamp${istiodSelector(
+          ns,
+        )})`,
         keys: [
           {
             key: 'citadel_server_root_cert_expiry_timestamp',
@@ -373,7 +389,9 @@ export class IstioAdapter implements MeshAdapter {
         kind: 'Metric',
         namespace: ns,
         name: 'istiod CA certificate chain',
-        query: 'min(citadel_server_cert_chain_expiry_timestamp)',
+        query: `min(citadel_server_cert_chain_expiry_timestamp${istiodSelector(
+          ns,
+        )})`,
         keys: [
           { key: 'citadel_server_cert_chain_expiry_timestamp', role: 'issuer' },
         ],
@@ -422,10 +440,20 @@ export class IstioAdapter implements MeshAdapter {
   }
 
   workloadCertificateQuery(scope: MeshMetricScope): string {
-    return `min(istio_agent_cert_expiry_seconds${promqlSelector([
-      'resource_name="default"',
-      promqlMatcher('namespace', scope.namespaces),
-    ])}) ${promqlBy(['namespace', 'pod'])}`;
+    // Only the istio-proxy container's series: where the scrape config
+    // labels containers (Prometheus Operator), `container`; where it does
+    // not (the annotation job of Istio's sample Prometheus), the agent's
+    // merged-metrics port the injector annotates. An application pod
+    // exporting the same name on its own port matches neither.
+    const series = (proxy: string) =>
+      `istio_agent_cert_expiry_seconds${promqlSelector([
+        'resource_name="default"',
+        proxy,
+        promqlMatcher('namespace', scope.namespaces),
+      ])}`;
+    return `min(${series('container="istio-proxy"')} or ${series(
+      `instance=~".+:${AGENT_METRICS_PORT}"`,
+    )}) ${promqlBy(['namespace', 'pod'])}`;
   }
 
   readWorkloadCertificates(list: PromSample[]): MeshWorkloadCertificate[] {

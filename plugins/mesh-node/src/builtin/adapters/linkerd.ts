@@ -48,6 +48,8 @@ import {
 } from './linkerdOnboarding';
 import { LINKERD_CHECKS, linkerdChecks } from './linkerdChecks';
 
+/** linkerd-viz's Prometheus job of the proxies (viz/charts/linkerd-viz/templates/prometheus.yaml). */
+const PROXY_SCRAPE_JOB = 'linkerd-proxy';
 const WORKLOAD_LABELS = ['deployment', 'statefulset', 'daemonset'];
 const DST_WORKLOAD_LABELS = WORKLOAD_LABELS.map(l => `dst_${l}`);
 
@@ -291,7 +293,12 @@ export class LinkerdAdapter implements MeshAdapter {
         kind: 'Metric',
         namespace: ns,
         name: 'linkerd identity issuer',
-        query: 'time() + min(issuer_cert_ttl_seconds)',
+        // linkerd-identity's pods only: any pod scraped by annotation could
+        // export the same name.
+        query: `time() + min(issuer_cert_ttl_seconds${promqlSelector([
+          promqlMatcher('namespace', [ns]),
+          'pod=~"linkerd-identity-.+"',
+        ])})`,
         keys: [{ key: 'issuer_cert_ttl_seconds', role: 'issuer' }],
       },
       {
@@ -443,11 +450,12 @@ export class LinkerdAdapter implements MeshAdapter {
 
   workloadCertificateQuery(scope: MeshMetricScope): string {
     // The metric was renamed in proxy v2.227.0 (edge-24.4.3): match both names.
-    // Only linkerd-viz's proxy and control-plane jobs: an application pod
-    // scraped by annotation could export the same name.
+    // Only linkerd-viz's job of the proxies' admin ports, which scrapes the
+    // control plane's proxies too: an application pod scraped by annotation
+    // is in another job, whatever names its metrics have.
     return `min(${promqlSelector([
       '__name__=~"(control_)?identity_cert_expiration_timestamp_seconds"',
-      'job=~"linkerd-proxy|linkerd-controller"',
+      `job="${PROXY_SCRAPE_JOB}"`,
       promqlMatcher('namespace', scope.namespaces),
     ])}) ${promqlBy(['namespace', 'pod'])}`;
   }
