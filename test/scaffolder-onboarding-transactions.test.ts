@@ -31,7 +31,9 @@ const credentials = {
 } as const;
 
 const NAMESPACE = 'jobs';
+const ENTITY_REF = 'component:default/jobs';
 const INPUT = {
+  entityRef: ENTITY_REF,
   cluster: 'cloud',
   namespace: NAMESPACE,
   mesh: 'istio',
@@ -102,6 +104,13 @@ function harness(
       kubernetes: () => api(),
       permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
       settings: { rolloutTimeoutMs: 15_000, rolloutPollIntervalMs: 100 },
+      // The entity runs in cloud/jobs; scoping has tests of its own
+      // (test/scaffolder-onboarding.test.ts), these are about the apply.
+      onboardingTargets: async entityRef => ({
+        entityRef,
+        targets: [{ cluster: 'cloud', namespace: NAMESPACE }],
+        problems: [],
+      }),
     });
     const outputs: Outputs = {};
     try {
