@@ -1,6 +1,8 @@
 import {
   ClusterMeshStatus,
+  Edge,
   MeshCheck,
+  WorkloadStatus,
   checkResult,
   encryptedShareStatus,
 } from '@meshlens/plugin-mesh-common';
@@ -46,14 +48,83 @@ export function mtlsModeChecks(status: ClusterMeshStatus): MeshCheck[] {
   return [];
 }
 
-/** MESH-COM-012: meshed workloads that still receive or send plaintext. */
-export function plaintextChecks(status: ClusterMeshStatus): MeshCheck[] {
+/** How an inbound caller is named in a message: `ingress: traefik (storefront/storefront)`. */
+export function callerName(edge: Edge): string {
+  const name = `${edge.peer.namespace}/${edge.peer.name}`;
+  return edge.callerKind === 'ingress'
+    ? `ingress: ${edge.ingress} (${name})`
+    : name;
+}
+
+/** The plaintext requests/s of a workload's inbound traffic. */
+function plaintextRate(w: WorkloadStatus): number {
+  const share = w.mtls.encryptedShare;
+  return w.metrics && share !== null
+    ? w.metrics.requestsPerSecond * (1 - share)
+    : 0;
+}
+
+/**
+ * Plaintext from an ingress controller kept outside the mesh is the
+ * topology many teams choose (north-south on the controller, east-west on
+ * the mesh), so it passes with a note and the way to mesh it; plaintext
+ * from anyone else still fails.
+ */
+function ingressOnlyPlaintext(
+  w: WorkloadStatus,
+  enrollHint?: (namespace: string) => string,
+): MeshCheck | undefined {
+  const plainInbound = w.edges.filter(
+    e => e.direction === 'inbound' && e.mtls === false,
+  );
+  const ingress = plainInbound.filter(e => e.callerKind === 'ingress');
+  if (ingress.length === 0 || ingress.length !== plainInbound.length) {
+    return undefined;
+  }
+  if (w.edges.some(e => e.direction === 'outbound' && e.mtls === false)) {
+    return undefined;
+  }
+  const fromIngress = ingress.reduce((sum, e) => sum + e.requestsPerSecond, 0);
+  // Some plaintext no edge explains: not only the ingress sends it.
+  if (
+    plaintextRate(w) - fromIngress >
+    0.001 * (w.metrics?.requestsPerSecond ?? 0)
+  ) {
+    return undefined;
+  }
+  const controllers = [...new Set(ingress.map(e => e.ingress))];
+  return checkResult(COMMON_CHECKS.plaintext, {
+    status: 'pass',
+    message: `${w.name}: the plaintext inbound requests come from ${ingress
+      .map(
+        e =>
+          `${callerName(e)}${e.recognisedBy ? ` via ${e.recognisedBy}` : ''}`,
+      )
+      .join(
+        ', ',
+      )}, outside the mesh; expected for north-south traffic, every other caller uses mTLS`,
+    hint: `To encrypt the ingress hop as well, mesh the ingress controller (${controllers.join(
+      ', ',
+    )})${enrollHint ? `: ${enrollHint('<the controller namespace>')}` : ''}`,
+  });
+}
+
+/** MESH-COM-012: inbound requests that are not mTLS, and who sends them. */
+export function plaintextChecks(
+  status: ClusterMeshStatus,
+  enrollHint?: (namespace: string) => string,
+): MeshCheck[] {
   const checks: MeshCheck[] = [];
   for (const w of meshedWorkloadsOf(status)) {
     const share = w.mtls.encryptedShare;
     const plainPeers = w.edges.filter(e => e.mtls === false);
     const shareStatus = encryptedShareStatus(share);
     if (shareStatus !== 'pass' || plainPeers.length > 0) {
+      const expected = ingressOnlyPlaintext(w, enrollHint);
+      if (expected) {
+        checks.push(expected);
+        continue;
+      }
       checks.push(
         checkResult(COMMON_CHECKS.plaintext, {
           status: shareStatus === 'fail' ? 'fail' : 'warn',
@@ -72,7 +143,7 @@ export function plaintextChecks(status: ClusterMeshStatus): MeshCheck[] {
           }${
             plainPeers.length
               ? `; plaintext edges: ${plainPeers
-                  .map(e => `${e.peer.namespace}/${e.peer.name} ${e.direction}`)
+                  .map(e => `${callerName(e)} ${e.direction}`)
                   .join(', ')}`
               : ''
           }`,
