@@ -68,6 +68,35 @@ describe('MESH-COM-012 inbound requests are mTLS', () => {
     );
   });
 
+  it('warns, not fails, when the workload also sends plaintext to a callee', () => {
+    const [check] = plaintextChecks(
+      status(
+        workload({
+          edges: [
+            ingressCaller,
+            {
+              direction: 'outbound',
+              peer: { namespace: 'payments', name: 'payments' },
+              requestsPerSecond: 3,
+              successRate: 1,
+              mtls: false,
+            },
+          ],
+          mtls: { mode: 'automatic', encryptedShare: 0 },
+          metrics: {
+            requestsPerSecond: 24,
+            successRate: 1,
+            latencyMs: { p50: 1, p95: 2, p99: 3 },
+          },
+        }),
+      ),
+    );
+    expect(check).toMatchObject({ id: 'MESH-COM-012', status: 'warn' });
+    expect(check.message).toBe(
+      'storefront sends plaintext to payments/payments; the plaintext inbound requests come from ingress: traefik (storefront/storefront) via Ingress storefront/storefront (class traefik), outside the mesh; expected for north-south traffic',
+    );
+  });
+
   it('fails plaintext from another unmeshed caller, naming it', () => {
     const [check] = plaintextChecks(
       status(

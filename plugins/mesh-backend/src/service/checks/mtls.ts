@@ -65,23 +65,17 @@ function plaintextRate(w: WorkloadStatus): number {
 }
 
 /**
- * Plaintext from an ingress controller kept outside the mesh is the
- * topology many teams choose (north-south on the controller, east-west on
- * the mesh), so it passes with a note and the way to mesh it; plaintext
- * from anyone else still fails.
+ * The ingress edges, when an ingress controller kept outside the mesh
+ * sends every plaintext inbound request. That is the topology many teams
+ * choose (north-south on the controller, east-west on the mesh), so it is
+ * expected, not a failure.
  */
-function ingressOnlyPlaintext(
-  w: WorkloadStatus,
-  enrollHint?: (namespace: string) => string,
-): MeshCheck | undefined {
+function ingressOnlyInbound(w: WorkloadStatus): Edge[] | undefined {
   const plainInbound = w.edges.filter(
     e => e.direction === 'inbound' && e.mtls === false,
   );
   const ingress = plainInbound.filter(e => e.callerKind === 'ingress');
   if (ingress.length === 0 || ingress.length !== plainInbound.length) {
-    return undefined;
-  }
-  if (w.edges.some(e => e.direction === 'outbound' && e.mtls === false)) {
     return undefined;
   }
   const fromIngress = ingress.reduce((sum, e) => sum + e.requestsPerSecond, 0);
@@ -92,20 +86,45 @@ function ingressOnlyPlaintext(
   ) {
     return undefined;
   }
+  return ingress;
+}
+
+/**
+ * MESH-COM-012 for a workload whose inbound plaintext all comes from an
+ * ingress: a pass with the way to mesh the controller, or a warning when
+ * it also sends plaintext to a callee (a callee pod without a proxy, whose
+ * own status fails for it), as without an ingress.
+ */
+function ingressPlaintextCheck(
+  w: WorkloadStatus,
+  ingress: Edge[],
+  enrollHint?: (namespace: string) => string,
+): MeshCheck {
+  const plainOutbound = w.edges.filter(
+    e => e.direction === 'outbound' && e.mtls === false,
+  );
   const controllers = [...new Set(ingress.map(e => e.ingress))];
+  const note = `the plaintext inbound requests come from ${ingress
+    .map(
+      e => `${callerName(e)}${e.recognisedBy ? ` via ${e.recognisedBy}` : ''}`,
+    )
+    .join(', ')}, outside the mesh; expected for north-south traffic`;
+  const meshIngress = `To encrypt the ingress hop as well, mesh the ingress controller (${controllers.join(
+    ', ',
+  )})${enrollHint ? `: ${enrollHint('<the controller namespace>')}` : ''}`;
+  if (plainOutbound.length > 0) {
+    return checkResult(COMMON_CHECKS.plaintext, {
+      status: 'warn',
+      message: `${w.name} sends plaintext to ${plainOutbound
+        .map(e => `${e.peer.namespace}/${e.peer.name}`)
+        .join(', ')}; ${note}`,
+      hint: `Mesh the callees' pods that have no proxy (restart them in their enrolled namespace). ${meshIngress}`,
+    });
+  }
   return checkResult(COMMON_CHECKS.plaintext, {
     status: 'pass',
-    message: `${w.name}: the plaintext inbound requests come from ${ingress
-      .map(
-        e =>
-          `${callerName(e)}${e.recognisedBy ? ` via ${e.recognisedBy}` : ''}`,
-      )
-      .join(
-        ', ',
-      )}, outside the mesh; expected for north-south traffic, every other caller uses mTLS`,
-    hint: `To encrypt the ingress hop as well, mesh the ingress controller (${controllers.join(
-      ', ',
-    )})${enrollHint ? `: ${enrollHint('<the controller namespace>')}` : ''}`,
+    message: `${w.name}: ${note}, every other caller uses mTLS`,
+    hint: meshIngress,
   });
 }
 
@@ -120,9 +139,9 @@ export function plaintextChecks(
     const plainPeers = w.edges.filter(e => e.mtls === false);
     const shareStatus = encryptedShareStatus(share);
     if (shareStatus !== 'pass' || plainPeers.length > 0) {
-      const expected = ingressOnlyPlaintext(w, enrollHint);
-      if (expected) {
-        checks.push(expected);
+      const ingress = ingressOnlyInbound(w);
+      if (ingress) {
+        checks.push(ingressPlaintextCheck(w, ingress, enrollHint));
         continue;
       }
       checks.push(
