@@ -19,6 +19,8 @@ function unmeshed(
       pods: new Map(),
       workloads: new Map(),
       resources: new Map(),
+      services: new Map(),
+      ingresses: new Map(),
     },
     installed,
     registered,
