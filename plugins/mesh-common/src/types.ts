@@ -4,6 +4,8 @@
  * scaffolder actions consume them.
  */
 
+import type { EntityCost, FleetCost } from './cost';
+
 /**
  * A mesh, as its adapter names it (`linkerd`, `istio`, `cilium`, or one
  * registered by a backend module), or `none`. An open set: adding a mesh is
@@ -184,6 +186,11 @@ export interface EntityMeshStatus {
   /** ISO 8601 */
   generatedAt: string;
   clusters: ClusterMeshStatus[];
+  /**
+   * What the entity's proxies cost, per workload and summed, measured from
+   * cAdvisor series over `window`; absent from a backend without it.
+   */
+  cost?: EntityCost;
 }
 
 /** @public */
@@ -262,6 +269,8 @@ export interface MeshOverview {
   totals: OverviewTotals;
   byCluster: Record<string, OverviewTotals>;
   byMesh: Partial<Record<MeshName, OverviewTotals>>;
+  /** Proxy and control-plane cost per cluster and for the fleet; absent from a backend without it. */
+  cost?: FleetCost;
 }
 
 /** @public */

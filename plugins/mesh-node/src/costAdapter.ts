@@ -41,12 +41,11 @@ export interface MeshSharedProxy {
   /** Per-node proxies: the pods they serve; absent for a waypoint. */
   served?: MeshServedPod[];
   /**
-   * A waypoint: the instant PromQL of requests/s by destination workload
-   * through it over the window, read by `readTraffic`.
+   * A proxy apportioned by traffic (a waypoint): requests/s through it by
+   * destination workload, keyed `namespace/workload`, from the results of
+   * the adapter's `costQueries`. Absent when those were not answered.
    */
-  trafficQuery?: string;
-  /** Requests/s keyed `namespace/workload`, from the `trafficQuery` samples. */
-  readTraffic?(samples: PromSample[]): Map<string, number>;
+  requestsPerSecond?: Record<string, number>;
 }
 
 /**
@@ -80,11 +79,21 @@ export interface MeshCostAdapter {
     pods: KubeObject[],
   ): MeshControlPlaneComponent[];
 
-  /** Shared proxies among a cluster's pods, each with the pods it serves. */
+  /**
+   * Instant PromQL queries the mesh's shared proxies need (e.g. the
+   * requests/s through waypoints), one set per cluster whatever its number
+   * of workloads; sent with the cAdvisor queries.
+   */
+  costQueries?(window: string): Record<string, string>;
+
+  /**
+   * Shared proxies among a cluster's pods, each with the pods it serves.
+   * `results` holds the answers to `costQueries` (a failed query is absent).
+   */
   sharedProxies?(
     controlPlane: MeshControlPlaneState,
     pods: KubeObject[],
-    window: string,
+    results: Record<string, PromSample[]>,
   ): MeshSharedProxy[];
 
   /** The data planes of this mesh as what-if alternatives. */

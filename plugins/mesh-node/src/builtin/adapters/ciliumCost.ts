@@ -64,24 +64,15 @@ export const ciliumCost: Required<
           !controlPlanePods.has(`${p.metadata.namespace}/${p.metadata.name}`),
       )
       .flatMap(servedPod);
-    const out: MeshSharedProxy[] = [];
-    const agents = ofApp('cilium');
-    if (agents.length > 0) {
-      out.push({
-        kind: 'cilium-agent',
-        proxyPods: proxyPodsOf(agents),
-        served,
-      });
-    }
-    const envoys = ofApp('cilium-envoy');
-    if (envoys.length > 0) {
-      out.push({
-        kind: 'cilium-envoy',
-        proxyPods: proxyPodsOf(envoys),
-        served,
-      });
-    }
-    return out;
+    // The node agent and the node's Envoy, by their DaemonSets' k8s-app.
+    const kinds = [
+      ['cilium-agent', 'cilium'],
+      ['cilium-envoy', 'cilium-envoy'],
+    ] as const;
+    return kinds.flatMap(([kind, app]): MeshSharedProxy[] => {
+      const proxyPods = proxyPodsOf(ofApp(app));
+      return proxyPods.length > 0 ? [{ kind, proxyPods, served }] : [];
+    });
   },
   costAlternatives: [{ id: 'cilium', figures: proxyCostFigures.cilium }],
 };

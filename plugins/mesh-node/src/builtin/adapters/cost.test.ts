@@ -1,6 +1,10 @@
-import { KubeObject, MeshControlPlaneState } from '../../index';
+import {
+  KubeObject,
+  MeshControlPlaneState,
+  PromSample,
+  podWorkloadName,
+} from '../../index';
 import { CiliumAdapter } from './cilium';
-import { podWorkloadName } from './costPods';
 import { IstioAdapter } from './istio';
 import { LinkerdAdapter } from './linkerd';
 
@@ -125,10 +129,32 @@ describe('the adapters’ cost knowledge', () => {
     expect(istio.controlPlaneComponents(plane('istio-system'), pods)).toEqual([
       { component: 'istiod', namespace: 'istio-system', pods: ['istiod-1'] },
     ]);
+    const queries = istio.costQueries('5m');
+    expect(Object.values(queries)).toEqual([
+      'sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{reporter="waypoint"}[5m]))',
+    ]);
+    const results: Record<string, PromSample[]> = Object.fromEntries(
+      Object.keys(queries).map(name => [
+        name,
+        [
+          {
+            metric: {
+              destination_workload_namespace: 'ambient',
+              destination_workload: 'reviews',
+            },
+            value: 4,
+          },
+          {
+            metric: { destination_workload: 'no-namespace' },
+            value: 1,
+          } as PromSample,
+        ],
+      ]),
+    );
     const [ztunnel, waypoint] = istio.sharedProxies(
       plane('istio-system'),
       pods,
-      '5m',
+      results,
     );
     expect(ztunnel.kind).toBe('ztunnel');
     expect(ztunnel.proxyPods.map(p => `${p.name}@${p.node}`)).toEqual([
@@ -141,21 +167,10 @@ describe('the adapters’ cost knowledge', () => {
     ]);
     expect(waypoint.kind).toBe('waypoint');
     expect(waypoint.proxyPods.map(p => p.name)).toEqual(['waypoint-5d8f9-1']);
-    expect(waypoint.trafficQuery).toBe(
-      'sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{reporter="waypoint"}[5m]))',
-    );
-    expect(
-      waypoint.readTraffic!([
-        {
-          metric: {
-            destination_workload_namespace: 'ambient',
-            destination_workload: 'reviews',
-          },
-          value: 4,
-        },
-        { metric: { destination_workload: 'no-namespace' }, value: 1 },
-      ]),
-    ).toEqual(new Map([['ambient/reviews', 4]]));
+    expect(waypoint.requestsPerSecond).toEqual({ 'ambient/reviews': 4 });
+    // Unanswered traffic query: the waypoint's traffic is unknown, not 0.
+    const [, unknown] = istio.sharedProxies(plane('istio-system'), pods, {});
+    expect(unknown.requestsPerSecond).toBeUndefined();
     expect(istio.costAlternatives.map(a => a.id)).toEqual([
       'istio',
       'istio-ambient',
@@ -188,7 +203,7 @@ describe('the adapters’ cost knowledge', () => {
         .controlPlaneComponents(plane('kube-system'), pods)
         .map(c => c.component),
     ).toEqual(['cilium-operator', 'hubble-relay']);
-    const shared = cilium.sharedProxies(plane('kube-system'), pods, '5m');
+    const shared = cilium.sharedProxies(plane('kube-system'), pods, {});
     expect(shared.map(s => s.kind)).toEqual(['cilium-agent', 'cilium-envoy']);
     // hubble-relay is off the host network but control plane: not served.
     expect(shared[0].served).toEqual([

@@ -4,26 +4,12 @@ import type {
   MeshServedPod,
   MeshSharedProxy,
 } from '../../index';
+import { podWorkloadName } from '../../index';
 
 /** Whether a pod runs now (its usage is being measured). */
 export const isRunningPod = (pod: KubeObject) =>
   !pod.metadata.deletionTimestamp &&
   (pod.status?.phase === undefined || pod.status.phase === 'Running');
-
-/**
- * The workload that owns a pod: a ReplicaSet's Deployment (the ReplicaSet
- * name less its `pod-template-hash` suffix), else the owner itself
- * (StatefulSet, DaemonSet), else the pod.
- */
-export function podWorkloadName(pod: KubeObject): string {
-  const owner = pod.metadata.ownerReferences?.[0];
-  if (!owner) return pod.metadata.name;
-  const hash = pod.metadata.labels?.['pod-template-hash'];
-  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
-    return owner.name.slice(0, -hash.length - 1);
-  }
-  return owner.name;
-}
 
 /** A served pod for apportioning: running and scheduled on a node. */
 export function servedPod(pod: KubeObject): MeshServedPod[] {

@@ -139,6 +139,7 @@ export class IstioAdapter implements MeshAdapter {
   // The mesh tax (issue 15), in istioCost.ts.
   readonly proxyContainers = istioCost.proxyContainers;
   readonly controlPlaneComponents = istioCost.controlPlaneComponents;
+  readonly costQueries = istioCost.costQueries;
   readonly sharedProxies = istioCost.sharedProxies;
   readonly costAlternatives = istioCost.costAlternatives;
   readonly onboarding = istioOnboarding;

@@ -21,14 +21,16 @@ const isWaypoint = (pod: KubeObject) =>
   pod.metadata.labels?.[GATEWAY_NAME] !== undefined &&
   containers(pod).some(c => c.name === 'istio-proxy');
 
-function readWaypointTraffic(samples: PromSample[]): Map<string, number> {
-  const out = new Map<string, number>();
+const WAYPOINT_TRAFFIC = 'waypointRequestsPerSecond';
+
+function readWaypointTraffic(samples: PromSample[]): Record<string, number> {
+  const out: Record<string, number> = {};
   for (const s of samples) {
     const ns = s.metric.destination_workload_namespace;
     const workload = s.metric.destination_workload;
     if (!ns || !workload || !Number.isFinite(s.value)) continue;
     const key = `${ns}/${workload}`;
-    out.set(key, (out.get(key) ?? 0) + s.value);
+    out[key] = (out[key] ?? 0) + s.value;
   }
   return out;
 }
@@ -44,11 +46,21 @@ export const istioCost: Required<
     MeshCostAdapter,
     | 'proxyContainers'
     | 'controlPlaneComponents'
+    | 'costQueries'
     | 'sharedProxies'
     | 'costAlternatives'
   >
 > = {
   proxyContainers: ['istio-proxy'],
+  costQueries(window: string): Record<string, string> {
+    // One query for every waypoint of the cluster: their usage is split
+    // together over the workloads they carried requests for.
+    return {
+      [WAYPOINT_TRAFFIC]: `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total${promqlSelector(
+        ['reporter="waypoint"'],
+      )}[${window}]))`,
+    };
+  },
   controlPlaneComponents(
     controlPlane: MeshControlPlaneState,
     pods: KubeObject[],
@@ -65,7 +77,7 @@ export const istioCost: Required<
   sharedProxies(
     controlPlane: MeshControlPlaneState,
     pods: KubeObject[],
-    window: string,
+    results: Record<string, PromSample[]>,
   ): MeshSharedProxy[] {
     const out: MeshSharedProxy[] = [];
     const ztunnels = pods.filter(p => isZtunnel(p, controlPlane));
@@ -84,15 +96,11 @@ export const istioCost: Required<
     }
     const waypoints = pods.filter(isWaypoint);
     if (waypoints.length > 0) {
-      // One query for every waypoint of the cluster: their usage is split
-      // together over the workloads they carried requests for.
+      const traffic = results[WAYPOINT_TRAFFIC];
       out.push({
         kind: 'waypoint',
         proxyPods: proxyPodsOf(waypoints),
-        trafficQuery: `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total${promqlSelector(
-          ['reporter="waypoint"'],
-        )}[${window}]))`,
-        readTraffic: readWaypointTraffic,
+        ...(traffic && { requestsPerSecond: readWaypointTraffic(traffic) }),
       });
     }
     return out;
