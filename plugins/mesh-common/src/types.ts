@@ -4,7 +4,7 @@
  * scaffolder actions consume them.
  */
 
-import type { EntityCost, FleetCost } from './cost';
+import type { EntityCost, FleetCost, ProxyShare } from './cost';
 
 /**
  * A mesh, as its adapter names it (`linkerd`, `istio`, `cilium`, or one
@@ -249,6 +249,11 @@ export interface OverviewEntity {
   worstCheck: MeshCheck | null;
   /** The IDs of the checks that warn or fail, each once, sorted (e.g. `MESH-IST-006`). */
   failingChecks?: string[];
+  /**
+   * The proxies' share of the entity's pods ((proxy + shared proxies) ÷
+   * (those + application)), measured; absent when not measured.
+   */
+  proxyShareOfTotal?: ProxyShare;
   errors: Array<UpstreamError & { cluster: string }>;
 }
 

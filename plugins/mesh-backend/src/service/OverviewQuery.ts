@@ -22,6 +22,7 @@ import { ClusterRead } from './clusterReadResult';
 import { EntityTarget, entityTarget } from './entityTargets';
 import {
   authorizedFleetCost,
+  entityShare,
   entityWorkloadCosts,
   fleetCostOf,
 } from './costAssembly';
@@ -169,7 +170,11 @@ export class OverviewQuery {
                 : [];
             })
           : [];
-      return summarizeEntity(entity, entityRef, statuses, unread);
+      const row = summarizeEntity(entity, entityRef, statuses, unread);
+      const share = entityShare(
+        byCluster.flatMap(c => c.cost?.entities.get(entityRef) ?? []),
+      );
+      return share ? { ...row, proxyShareOfTotal: share } : row;
     });
     const cost = fleetCostOf(
       window,

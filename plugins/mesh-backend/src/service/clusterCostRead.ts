@@ -99,7 +99,6 @@ export function costOfPods(
   });
 }
 
-
 /** A shared proxy's measured pods; undefined when none has a series. */
 function proxyUsage(proxy: MeshSharedProxy, usage: ContainerUsageIndex) {
   const measured = proxy.proxyPods.flatMap(p => {

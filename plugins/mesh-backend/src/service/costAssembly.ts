@@ -3,6 +3,7 @@ import {
   CostMissing,
   EntityCost,
   FleetCost,
+  ProxyShare,
   WorkloadCost,
 } from '@meshlens/plugin-mesh-common';
 import {
@@ -43,6 +44,14 @@ export function entityWorkloadCosts(
         )
     ).map(w => costOfPods(cost, ns, w.name, w.pods, usage)),
   );
+}
+
+/** An entity's measured proxy share of its pods; undefined when not measured. */
+export function entityShare(workloads: WorkloadCost[]): ProxyShare | undefined {
+  const share = sumTotals(workloads).proxyShareOfTotal;
+  return share.cpu === undefined && share.memory === undefined
+    ? undefined
+    : share;
 }
 
 /** Why clusters have no cost at all (no Prometheus), once each. */
