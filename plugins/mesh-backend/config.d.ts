@@ -42,6 +42,17 @@ export interface Config {
     /** Default metrics window, a Prometheus duration such as 5m (the default). */
     window?: string;
     /**
+     * Prices for the monthly figures of the proxies' and control planes'
+     * measured usage (730 hours a month); without them only resources are
+     * shown.
+     */
+    cost?: {
+      /** Price of one CPU core for an hour, in your currency. */
+      cpuCoreHour?: number;
+      /** Price of one GiB of memory for an hour, in your currency. */
+      memoryGiBHour?: number;
+    };
+    /**
      * Longest `window` a request may ask for, a Prometheus duration; default
      * 1d. Longer windows are refused with a 400 that names this key.
      */

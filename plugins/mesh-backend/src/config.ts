@@ -46,6 +46,8 @@ export interface MeshConfig {
     /** Most objects one LIST may return in all its pages. */
     maxListItems: number;
   };
+  /** Prices of `mesh.cost.*` for monthly figures; each absent when not set. */
+  cost: { cpuCoreHour?: number; memoryGiBHour?: number };
 }
 
 export const DEFAULT_WINDOW = '5m';
@@ -55,6 +57,20 @@ export const DEFAULT_TOPOLOGY_HINT_SECONDS = 600;
 export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_KUBERNETES_MAX_LIST_ITEMS = 100_000;
+
+/** An optional price (0 or more) under `mesh.`; a bad value names its key. */
+function optionalPrice(
+  config: Config | undefined,
+  key: string,
+): number | undefined {
+  const value = config?.getOptionalNumber(key);
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new InputError(
+      `mesh.${key} must be a price of 0 or more per hour, got ${value}`,
+    );
+  }
+  return value;
+}
 
 /** An optional positive integer under `mesh.`; a bad value names its key. */
 function positiveInteger(
@@ -193,6 +209,10 @@ export function readMeshConfig(root: Config): MeshConfig {
       DEFAULT_KUBERNETES_MAX_LIST_ITEMS,
     ),
   };
+  const cost = {
+    cpuCoreHour: optionalPrice(config, 'cost.cpuCoreHour'),
+    memoryGiBHour: optionalPrice(config, 'cost.memoryGiBHour'),
+  };
   return {
     clusters,
     window,
@@ -205,5 +225,6 @@ export function readMeshConfig(root: Config): MeshConfig {
     cacheMaxEntries,
     maxResponseBytes,
     kubernetes,
+    cost,
   };
 }

@@ -726,8 +726,11 @@ describe('mesh backend', () => {
     }
     expect(counts[1]).toEqual(counts[0]);
     // One set of PromQL per namespace: inbound, p50/p95/p99, outbound,
-    // callers, proxy certificates, and the issuer's expiry metric.
-    expect(counts[0].prom).toBe(8);
+    // callers, proxy certificates, and the issuer's expiry metric; and one
+    // set per cluster for the cost: CPU and memory of every container, and
+    // the adapters' cost queries (Istio's waypoint traffic), sent before the
+    // control planes are confirmed.
+    expect(counts[0].prom).toBe(11);
   });
 
   it('sends every read of an uncached request in one round once it has learnt the clusters', async () => {

@@ -213,13 +213,12 @@ export interface FleetCost {
   missing: CostMissing[];
 }
 
-/** The alternatives of a what-if. @public */
-export type WhatIfAlternative =
-  | 'linkerd'
-  | 'istio'
-  | 'istio-ambient'
-  | 'cilium'
-  | 'none';
+/**
+ * The id of a what-if alternative: one the mesh adapters provide (their
+ * `costAlternatives`, e.g. a sidecar or an ambient data plane) or `none`.
+ * @public
+ */
+export type WhatIfAlternative = string;
 
 /** A range between two sourced figures. @public */
 export interface EstimateRange {

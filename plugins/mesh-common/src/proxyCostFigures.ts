@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import type { EstimateRange, WhatIfAlternative } from './cost';
+import type { EstimateRange } from './cost';
 
 /**
  * A published per-proxy figure for the what-if estimate. An absent range
@@ -49,10 +49,12 @@ const LINKERD_TO_ISTIO_CPU = 36 / 67;
 
 /**
  * The per-mesh figures, from ../shared/mesh-facts.md §6 and the sources of
- * {@link meshComparisonSources}. Ranges span the sources; none is invented.
+ * {@link meshComparisonSources}, keyed by what-if alternative. Ranges span
+ * the sources; none is invented. Each built-in adapter offers its entries as
+ * `costAlternatives`; `none` is the what-if's own.
  * @public
  */
-export const proxyCostFigures: Record<WhatIfAlternative, ProxyCostFigures> = {
+export const proxyCostFigures: Record<string, ProxyCostFigures> = {
   linkerd: {
     title: 'Linkerd (sidecar)',
     figures: [

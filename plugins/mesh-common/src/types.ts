@@ -4,6 +4,8 @@
  * scaffolder actions consume them.
  */
 
+import type { EntityCost, FleetCost, ProxyShare } from './cost';
+
 /**
  * A mesh, as its adapter names it (`linkerd`, `istio`, `cilium`, or one
  * registered by a backend module), or `none`. An open set: adding a mesh is
@@ -196,6 +198,11 @@ export interface EntityMeshStatus {
   /** ISO 8601 */
   generatedAt: string;
   clusters: ClusterMeshStatus[];
+  /**
+   * What the entity's proxies cost, per workload and summed, measured from
+   * cAdvisor series over `window`; absent from a backend without it.
+   */
+  cost?: EntityCost;
 }
 
 /** @public */
@@ -254,6 +261,11 @@ export interface OverviewEntity {
   worstCheck: MeshCheck | null;
   /** The IDs of the checks that warn or fail, each once, sorted (e.g. `MESH-IST-006`). */
   failingChecks?: string[];
+  /**
+   * The proxies' share of the entity's pods ((proxy + shared proxies) ÷
+   * (those + application)), measured; absent when not measured.
+   */
+  proxyShareOfTotal?: ProxyShare;
   errors: Array<UpstreamError & { cluster: string }>;
 }
 
@@ -274,6 +286,8 @@ export interface MeshOverview {
   totals: OverviewTotals;
   byCluster: Record<string, OverviewTotals>;
   byMesh: Partial<Record<MeshName, OverviewTotals>>;
+  /** Proxy and control-plane cost per cluster and for the fleet; absent from a backend without it. */
+  cost?: FleetCost;
 }
 
 /** @public */

@@ -13,6 +13,7 @@ import {
 import { KubernetesClusterReader } from './kubernetes/KubernetesProxyClient';
 import { KubeObject, KubeResourceType } from './kubernetes/types';
 import type { MeshOnboarding } from './onboarding';
+import type { MeshCostAdapter } from './costAdapter';
 
 /**
  * Read access to one cluster, through the Kubernetes backend's proxy.
@@ -193,7 +194,7 @@ export interface MeshAssessmentContext extends MeshNamespaceContext {
  * through {@link meshAdaptersExtensionPoint}.
  * @public
  */
-export interface MeshAdapter {
+export interface MeshAdapter extends MeshCostAdapter {
   /** The mesh name reported in the API, e.g. `linkerd`. */
   readonly mesh: string;
 

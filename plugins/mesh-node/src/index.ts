@@ -7,6 +7,7 @@
 export * from './statusService';
 export { MeshStatusClient, MESH_PLUGIN_WIRING } from './statusClient';
 export * from './adapters';
+export * from './costAdapter';
 export * from './controlPlaneReads';
 export * from './onboarding';
 export * from './adapterRegistration';

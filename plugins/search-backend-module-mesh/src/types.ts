@@ -40,6 +40,12 @@ export interface MeshIndexableDocument extends IndexableDocument {
    * an ID finds the entities.
    */
   failingChecks: string[];
+  /**
+   * The proxies' share of the entity's pods' CPU, 0..1 (sidecars and
+   * apportioned shared proxies, measured); null when not measured. Also in
+   * `text` ("proxy cost 12% of CPU").
+   */
+  proxyShare: number | null;
   /** The owner's entity ref, e.g. `group:default/shop-team`; empty when unset. */
   owner: string;
   kind: string;

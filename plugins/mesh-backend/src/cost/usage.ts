@@ -41,6 +41,15 @@ export function readContainerUsage(
   return index;
 }
 
+/** An index back from its JSON form (`namespace/pod` → container → usage). */
+export function readContainerUsageIndex(
+  json: Record<string, Record<string, ResourceUsage>>,
+): ContainerUsageIndex {
+  return new Map(
+    Object.entries(json).map(([pod, c]) => [pod, new Map(Object.entries(c))]),
+  );
+}
+
 /**
  * The sum of usages, per field: a field is present when at least one
  * part has it (absent parts are reported in `missing` by the caller).

@@ -1,17 +1,24 @@
-import { estimateWhatIf } from './whatIf';
+import { proxyCostFigures } from '@meshlens/plugin-mesh-common';
+import { defaultMeshAdapters } from '@meshlens/plugin-mesh-node/adapters';
+import { estimateWhatIf, whatIfAlternatives } from './whatIf';
+
+const alternatives = whatIfAlternatives(defaultMeshAdapters());
 
 describe('estimateWhatIf', () => {
   const byAlt = (r: ReturnType<typeof estimateWhatIf>) =>
     Object.fromEntries(r.alternatives.map(a => [a.alternative, a]));
 
   it('estimates each alternative from measured requests/s and the sourced figures', () => {
-    const result = estimateWhatIf({
-      subject: 'component:default/storefront',
-      requestsPerSecond: 500,
-      pods: 3,
-      nodeShare: 1.5,
-      window: '5m',
-    });
+    const result = estimateWhatIf(
+      {
+        subject: 'component:default/storefront',
+        requestsPerSecond: 500,
+        pods: 3,
+        nodeShare: 1.5,
+        window: '5m',
+      },
+      alternatives,
+    );
     expect(result.kind).toBe('estimate');
     const alt = byAlt(result);
     // Istio sidecar: 0.20-0.50 vCPU per 1000 rps; 50-60 MB per pod.
@@ -41,7 +48,10 @@ describe('estimateWhatIf', () => {
   });
 
   it('estimates no CPU without measured traffic, and no per-node memory without the node share', () => {
-    const result = estimateWhatIf({ subject: 'ns', pods: 2, window: '5m' });
+    const result = estimateWhatIf(
+      { subject: 'ns', pods: 2, window: '5m' },
+      alternatives,
+    );
     const alt = byAlt(result);
     expect(alt.istio.cpuCores).toBeUndefined();
     expect(alt.istio.memoryBytes).toEqual({ low: 100e6, high: 120e6 });
@@ -54,17 +64,27 @@ describe('estimateWhatIf', () => {
     expect(result.basis).toEqual({ pods: 2, window: '5m' });
   });
 
+  it("offers the built-in adapters' data planes and no mesh, each with the figures of mesh-facts §6", () => {
+    expect(alternatives.map(a => a.id)).toEqual(Object.keys(proxyCostFigures));
+    for (const a of alternatives) {
+      expect(a.figures).toBe(proxyCostFigures[a.id]);
+    }
+  });
+
   it('refuses bad input', () => {
     expect(() =>
-      estimateWhatIf({ subject: 's', pods: -1, window: '5m' }),
+      estimateWhatIf({ subject: 's', pods: -1, window: '5m' }, alternatives),
     ).toThrow(/Invalid pod count/);
     expect(() =>
-      estimateWhatIf({
-        subject: 's',
-        pods: 1,
-        requestsPerSecond: NaN,
-        window: '5m',
-      }),
+      estimateWhatIf(
+        {
+          subject: 's',
+          pods: 1,
+          requestsPerSecond: NaN,
+          window: '5m',
+        },
+        alternatives,
+      ),
     ).toThrow(/Invalid requests\/s/);
   });
 });

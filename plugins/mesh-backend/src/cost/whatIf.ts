@@ -10,6 +10,7 @@ import {
   WhatIfAlternativeEstimate,
   WhatIfEstimate,
 } from '@meshlens/plugin-mesh-common';
+import { MeshAdapter, MeshCostAlternative } from '@meshlens/plugin-mesh-node';
 
 /** The measured inputs of a what-if. */
 export interface WhatIfInput {
@@ -35,13 +36,30 @@ const INSTANCES_TEXT: Record<ProxyCostFigure['per'], string> = {
   none: 'none',
 };
 
-const ALTERNATIVES: WhatIfAlternative[] = [
-  'linkerd',
-  'istio',
-  'istio-ambient',
-  'cilium',
-  'none',
-];
+/** The alternative every what-if has: no mesh, no proxy. */
+export const NO_MESH_ALTERNATIVE: MeshCostAlternative = {
+  id: 'none',
+  figures: proxyCostFigures.none,
+};
+
+/**
+ * The what-if alternatives: those of the adapters (their
+ * `costAlternatives`, first one wins on a repeated id), then no mesh.
+ */
+export function whatIfAlternatives(
+  adapters: Array<Pick<MeshAdapter, 'costAlternatives'>>,
+): MeshCostAlternative[] {
+  const out = new Map<string, MeshCostAlternative>();
+  for (const a of adapters) {
+    for (const alt of a.costAlternatives ?? []) {
+      if (!out.has(alt.id)) out.set(alt.id, alt);
+    }
+  }
+  if (!out.has(NO_MESH_ALTERNATIVE.id)) {
+    out.set(NO_MESH_ALTERNATIVE.id, NO_MESH_ALTERNATIVE);
+  }
+  return [...out.values()];
+}
 
 const add = (a: EstimateRange, b: EstimateRange): EstimateRange => ({
   low: a.low + b.low,
@@ -157,7 +175,7 @@ function estimateOne(
  */
 export function estimateWhatIf(
   input: WhatIfInput,
-  figures: Record<WhatIfAlternative, ProxyCostFigures> = proxyCostFigures,
+  alternatives: MeshCostAlternative[],
 ): WhatIfEstimate {
   if (!Number.isInteger(input.pods) || input.pods < 0) {
     throw new InputError(
@@ -172,7 +190,7 @@ export function estimateWhatIf(
       `Invalid requests/s ${input.requestsPerSecond} for a what-if estimate`,
     );
   }
-  const alternatives = ALTERNATIVES.map(a => estimateOne(a, figures[a], input));
+  const estimates = alternatives.map(a => estimateOne(a.id, a.figures, input));
   const missing: CostMissing[] = [];
   if (input.requestsPerSecond === undefined) {
     missing.push({
@@ -191,7 +209,7 @@ export function estimateWhatIf(
       pods: input.pods,
       window: input.window,
     },
-    alternatives,
+    alternatives: estimates,
     missing,
   };
 }

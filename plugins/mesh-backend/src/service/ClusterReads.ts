@@ -34,6 +34,7 @@ import {
   sameScope,
 } from './readScope';
 import { SingleFlightCache } from './SingleFlightCache';
+import { ClusterCostRead, readClusterCost } from './clusterCostRead';
 import { TopologyHints } from './TopologyHints';
 
 export interface ClusterReadsOptions {
@@ -155,6 +156,19 @@ export class ClusterReads {
       );
 
     let installed: MeshAdapter[];
+    // The cost (issue 15) is one more set of queries per cluster, sent in
+    // the first round beside the others.
+    const cost = withMeshReads
+      ? this.readCost(
+          session,
+          credentials,
+          reader,
+          freshPlanes.then(cp => cp.controlPlanes),
+          window,
+        )
+      : undefined;
+    // Dropped unread when the cluster or the scope turns out empty.
+    cost?.catch(() => undefined);
     try {
       const selector =
         target && !target.namespace
@@ -240,7 +254,32 @@ export class ClusterReads {
       ),
     );
     addMeshReads(read, results);
+    if (cost) {
+      read.cost = await cost;
+      read.errors.push(...read.cost.errors);
+    }
     return read;
+  }
+
+  /** One cluster's cost over a window, shared by the requests of a view. */
+  private async readCost(
+    session: KubernetesSession,
+    credentials: BackstageCredentials,
+    reader: MeshClusterReader,
+    controlPlanes: Promise<Record<string, MeshControlPlaneState>>,
+    window: string,
+  ): Promise<ClusterCostRead> {
+    const view = await viewKey(session, credentials, reader.cluster);
+    return this.flights.get(`cost:${view}:${reader.cluster}:${window}`, () =>
+      readClusterCost({
+        cluster: reader.cluster,
+        window,
+        reader,
+        prometheus: this.options.prometheus.get(reader.cluster),
+        adapters: this.adapters,
+        controlPlanes,
+      }),
+    );
   }
 
   /**

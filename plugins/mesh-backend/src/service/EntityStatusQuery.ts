@@ -2,7 +2,9 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import {
   ClusterMeshStatus,
+  CostMissing,
   EntityMeshStatus,
+  WorkloadCost,
 } from '@meshlens/plugin-mesh-common';
 import {
   KubernetesSession,
@@ -16,6 +18,11 @@ import {
   readEachClusterOnce,
 } from './clusterLocation';
 import { entityTarget } from './entityTargets';
+import {
+  entityCostOf,
+  entityWorkloadCosts,
+  unavailableCost,
+} from './costAssembly';
 import { viewKey } from './principalKey';
 import { refreshAheadOf } from './refreshAhead';
 import { StatusQueryContext } from './queryContext';
@@ -41,12 +48,21 @@ export class EntityStatusQuery {
       kubernetesAuth: options.kubernetesAuth,
     });
     const view = await viewKey(session, options.credentials);
-    const compute = async (reads: KubernetesSession) => ({
-      entityRef,
-      window,
-      generatedAt: new Date().toISOString(),
-      clusters: await this.clusters(reads, entity, window, options.credentials),
-    });
+    const compute = async (reads: KubernetesSession) => {
+      const { statuses, costs, unavailable } = await this.clusters(
+        reads,
+        entity,
+        window,
+        options.credentials,
+      );
+      return {
+        entityRef,
+        window,
+        generatedAt: new Date().toISOString(),
+        clusters: statuses,
+        cost: entityCostOf(window, costs, unavailable),
+      };
+    };
     return flights.get(
       `entity:${view}:${entityRef}:${window}`,
       () => compute(session),
@@ -59,10 +75,19 @@ export class EntityStatusQuery {
     entity: Entity,
     window: string,
     credentials: BackstageCredentials,
-  ): Promise<ClusterMeshStatus[]> {
+  ): Promise<{
+    statuses: ClusterMeshStatus[];
+    costs: WorkloadCost[];
+    unavailable: CostMissing[];
+  }> {
     const { hints, reads, statuses } = this.context;
     const target = entityTarget(entity);
-    if (!target.ok) return [noneStatus('', '', [target.check])];
+    const only = (status: ClusterMeshStatus) => ({
+      statuses: [status],
+      costs: [],
+      unavailable: [],
+    });
+    if (!target.ok) return only(noneStatus('', '', [target.check]));
     const listing = listClusters(session, hints);
     const readOf = readEachClusterOnce(cluster =>
       reads.readCluster(session, credentials, cluster, target, { window }),
@@ -72,26 +97,40 @@ export class EntityStatusQuery {
       if (!target.cluster || target.cluster === cluster) readOf(cluster);
     }
     const located = await locateClusters(listing, target);
-    if ('status' in located) return [located.status];
+    if ('status' in located) return only(located.status);
     const results = await Promise.all(
       located.clusters.map(async cluster => {
         const read = await readOf(cluster);
         if (read.kubeError) {
-          return [unreachableStatus(cluster, target.namespace, read.kubeError)];
+          return {
+            read,
+            statuses: [
+              unreachableStatus(cluster, target.namespace, read.kubeError),
+            ],
+          };
         }
-        return [...read.meshes.keys()].map(namespace =>
-          statuses.statusOf(read, namespace, target, false),
-        );
+        return {
+          read,
+          statuses: [...read.meshes.keys()].map(namespace =>
+            statuses.statusOf(read, namespace, target, false),
+          ),
+        };
       }),
     );
-    const all = results.flat();
+    const all = results.flatMap(r => r.statuses);
     if (all.length === 0) {
-      return [
+      return only(
         noneStatus(target.cluster ?? '', target.namespace ?? '', [
           noWorkloadsCheck(target),
         ]),
-      ];
+      );
     }
-    return all;
+    return {
+      statuses: all,
+      costs: results.flatMap(({ read }) =>
+        entityWorkloadCosts(read, [...read.meshes.keys()], target),
+      ),
+      unavailable: unavailableCost(results.map(r => r.read.cost)),
+    };
   }
 }

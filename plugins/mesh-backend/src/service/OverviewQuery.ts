@@ -2,8 +2,10 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ClusterMeshStatus,
+  FleetCost,
   MeshOverview,
   OverviewEntity,
+  WorkloadCost,
 } from '@meshlens/plugin-mesh-common';
 import {
   KubernetesSession,
@@ -18,6 +20,12 @@ import {
 } from './clusterLocation';
 import { ClusterRead } from './clusterReadResult';
 import { EntityTarget, entityTarget } from './entityTargets';
+import {
+  authorizedFleetCost,
+  entityShare,
+  entityWorkloadCosts,
+  fleetCostOf,
+} from './costAssembly';
 import { ClusterRows, summarizeEntity, totalsOf } from './overview';
 import { viewKey } from './principalKey';
 import { refreshAheadOf } from './refreshAhead';
@@ -31,6 +39,7 @@ interface CachedOverview {
   generatedAt: string;
   entities: OverviewEntity[];
   perCluster: ClusterRows[];
+  cost: FleetCost;
 }
 
 /**
@@ -65,15 +74,18 @@ export class OverviewQuery {
       refreshAheadOf(view, this.context, options, compute),
     );
     let entities = all.entities;
+    let cost = all.cost;
     if (options.authorize) {
       const allowed = await options.authorize(entities.map(e => e.entityRef));
       entities = entities.filter(e => allowed.has(e.entityRef));
+      cost = authorizedFleetCost(cost, allowed);
     }
     return {
       generatedAt: all.generatedAt,
       window,
       entities,
       ...totalsOf(entities, all.perCluster),
+      cost,
     };
   }
 
@@ -114,9 +126,11 @@ export class OverviewQuery {
     const byCluster = await Promise.all(
       clusters.map(async cluster => {
         const read = await readOf(cluster);
+        const costs = new Map<string, WorkloadCost[]>();
         return {
           kubeError: read.kubeError,
-          rows: this.rows(read, await targets),
+          rows: this.rows(read, await targets, costs),
+          cost: read.cost && { cost: read.cost, entities: costs },
         };
       }),
     );
@@ -159,15 +173,30 @@ export class OverviewQuery {
                 : [];
             })
           : [];
-      return summarizeEntity(entity, entityRef, statuses, unread);
+      const row = summarizeEntity(entity, entityRef, statuses, unread);
+      const share = entityShare(
+        byCluster.flatMap(c => c.cost?.entities.get(entityRef) ?? []),
+      );
+      return share ? { ...row, proxyShareOfTotal: share } : row;
     });
-    return { generatedAt: new Date().toISOString(), entities, perCluster };
+    const cost = fleetCostOf(
+      window,
+      byCluster.flatMap(c => (c.cost ? [c.cost] : [])),
+      this.context.config.cost,
+    );
+    return {
+      generatedAt: new Date().toISOString(),
+      entities,
+      perCluster,
+      cost,
+    };
   }
 
   /** The overview's statuses of every entity in one cluster, by entity ref. */
   private rows(
     read: ClusterRead,
     targets: Array<{ entityRef: string; target: EntityTarget }>,
+    costs: Map<string, WorkloadCost[]>,
   ): Map<string, ClusterMeshStatus[]> {
     const rows = new Map<string, ClusterMeshStatus[]>();
     const index = new WorkloadIndex(read.snapshot);
@@ -198,6 +227,13 @@ export class OverviewQuery {
         statuses.push(status);
       }
       if (statuses.length) rows.set(entityRef, statuses);
+      const workloadCosts = entityWorkloadCosts(
+        read,
+        namespaces,
+        target,
+        index,
+      );
+      if (workloadCosts.length) costs.set(entityRef, workloadCosts);
     }
     return rows;
   }

@@ -4,6 +4,7 @@ import { CertificateReadResult } from '../clients/CertificateReader';
 import { KubeSnapshot, MetricsResult } from './clusterSnapshot';
 import { NamespaceMesh } from './meshDetection';
 import { MeshRead } from './MeshReads';
+import { ClusterCostRead } from './clusterCostRead';
 
 /** Everything read from one cluster for a set of namespaces (or all). */
 export interface ClusterRead {
@@ -16,6 +17,8 @@ export interface ClusterRead {
   metrics: Map<string, MetricsResult>;
   errors: UpstreamError[];
   kubeError?: string;
+  /** The cluster's measured cost, read with the mesh reads (not for `'objects'`). */
+  cost?: ClusterCostRead;
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './KubernetesClient';
 export * from './KubernetesProxyClient';
 export * from './clusterAuth';
 export * from './entityPlacement';
+export * from './podWorkload';

@@ -6,6 +6,7 @@ import {
   OverviewEntity,
   OverviewTotals,
 } from '@meshlens/plugin-mesh-common';
+import { fleetCostFixture } from './cost';
 
 /** One hour at one-minute steps, ending at a fixed time. */
 export function timeseriesFixture(
@@ -193,6 +194,7 @@ export const overviewFixture: MeshOverview = {
   window: '5m',
   entities,
   totals: totals(entities),
+  cost: fleetCostFixture,
   byCluster: {
     homelab: totals(entities.filter(e => e.clusters.includes('homelab'))),
     cloud: totals(entities.filter(e => e.clusters.includes('cloud'))),

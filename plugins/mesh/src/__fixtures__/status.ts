@@ -4,6 +4,7 @@ import {
   EntityMeshStatus,
   MeshCheck,
 } from '@meshlens/plugin-mesh-common';
+import { recommendationsCost, storefrontCost } from './cost';
 
 /**
  * Mesh status of the demo entities (examples/entities.yaml), shaped as the
@@ -161,7 +162,10 @@ const storefrontHomelab: ClusterMeshStatus = {
 };
 
 /** Linkerd, fully meshed, issuer certificate in its warning period. */
-export const linkerdStatus = status('storefront', [storefrontHomelab]);
+export const linkerdStatus = {
+  ...status('storefront', [storefrontHomelab]),
+  cost: storefrontCost,
+};
 
 /** Linkerd, a pod without proxy and two proxy versions. */
 export const linkerdPartialMeshStatus = status('payments', [
@@ -349,57 +353,60 @@ export const istioPermissiveStatus = status('inventory', [
 ]);
 
 /** Istio ambient (ztunnel): TCP only, so no success rate or latency. */
-export const istioAmbientStatus = status('recommendations', [
-  {
-    ...ordersCloud,
-    namespace: 'recommendations',
-    dataPlane: 'ambient',
-    injection: {
-      namespace: 'enabled',
-      marker: 'label istio.io/dataplane-mode=ambient',
-    },
-    workloads: [
-      {
-        kind: 'Deployment',
-        name: 'recommendations',
-        pods: 2,
-        meshedPods: 2,
-        proxyVersions: ['ztunnel 1.27.1'],
-        versionSkew: false,
-        mtls: { mode: 'strict', encryptedShare: 1 },
-        metrics: {
-          requestsPerSecond: 7.5,
-          successRate: null,
-          latencyMs: { p50: null, p95: null, p99: null },
-        },
-        edges: [
-          {
-            direction: 'inbound',
-            peer: { namespace: 'storefront', name: 'storefront' },
+export const istioAmbientStatus = {
+  ...status('recommendations', [
+    {
+      ...ordersCloud,
+      namespace: 'recommendations',
+      dataPlane: 'ambient',
+      injection: {
+        namespace: 'enabled',
+        marker: 'label istio.io/dataplane-mode=ambient',
+      },
+      workloads: [
+        {
+          kind: 'Deployment',
+          name: 'recommendations',
+          pods: 2,
+          meshedPods: 2,
+          proxyVersions: ['ztunnel 1.27.1'],
+          versionSkew: false,
+          mtls: { mode: 'strict', encryptedShare: 1 },
+          metrics: {
             requestsPerSecond: 7.5,
             successRate: null,
-            mtls: true,
+            latencyMs: { p50: null, p95: null, p99: null },
           },
-        ],
-      },
-    ],
-    policies: [],
-    checks: [
-      pass(
-        'MESH-COM-008',
-        'Namespace recommendations is in the ambient data plane',
-      ),
-      {
-        id: 'MESH-AMB-006',
-        status: 'warn',
-        message:
-          'No waypoint: only TCP metrics, no HTTP success rate or latency',
-        hint: 'Deploy a waypoint (istioctl waypoint apply -n recommendations --enroll-namespace) for L7 metrics.',
-      },
-    ],
-    links: undefined,
-  },
-]);
+          edges: [
+            {
+              direction: 'inbound',
+              peer: { namespace: 'storefront', name: 'storefront' },
+              requestsPerSecond: 7.5,
+              successRate: null,
+              mtls: true,
+            },
+          ],
+        },
+      ],
+      policies: [],
+      checks: [
+        pass(
+          'MESH-COM-008',
+          'Namespace recommendations is in the ambient data plane',
+        ),
+        {
+          id: 'MESH-AMB-006',
+          status: 'warn',
+          message:
+            'No waypoint: only TCP metrics, no HTTP success rate or latency',
+          hint: 'Deploy a waypoint (istioctl waypoint apply -n recommendations --enroll-namespace) for L7 metrics.',
+        },
+      ],
+      links: undefined,
+    },
+  ]),
+  cost: recommendationsCost,
+};
 
 /** Cilium with Hubble HTTP metrics. */
 export const ciliumStatus = status('sensor-gateway', [

@@ -29,4 +29,20 @@ describe('mesh:adr:create examples', () => {
       expect(file).toContain('| Criterion |');
     },
   );
+
+  it('includes the measured cost in the first example, as a Cost section', async () => {
+    const workspace = createMockDirectory();
+    const input = yaml.parse(examples[0].example).steps[0].input;
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+    });
+    await createMeshAdrCreateAction().handler(ctx as any);
+    const out = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(out.content).toContain('## Cost');
+    expect(out.content).toContain('* Proxies: 12m CPU, 60 MiB');
+    expect(out.content).toContain(
+      '* Proxy share of the pods: CPU 7.4%, memory 16.7%',
+    );
+  });
 });

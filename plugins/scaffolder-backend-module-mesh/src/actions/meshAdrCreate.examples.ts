@@ -27,6 +27,13 @@ export const examples: TemplateExample[] = [
                 teamExperience: 'two engineers, no Envoy experience',
               },
             },
+            cost: {
+              window: '5m',
+              subject: 'namespace sensors',
+              proxy: { cpuCores: 0.012, memoryBytes: 62914560 },
+              application: { cpuCores: 0.15, memoryBytes: 314572800 },
+              proxyShareOfTotal: { cpu: 0.074, memory: 0.167 },
+            },
           },
         },
       ],

@@ -135,6 +135,33 @@ export function createMeshAdrCreateAction(options?: {
               },
             )
             .optional(),
+        cost: z =>
+          z
+            .object(
+              {
+                window: z.string(),
+                subject: z.string().optional(),
+                proxy: z.object({
+                  cpuCores: z.number().nonnegative().optional(),
+                  memoryBytes: z.number().nonnegative().optional(),
+                }),
+                application: z.object({
+                  cpuCores: z.number().nonnegative().optional(),
+                  memoryBytes: z.number().nonnegative().optional(),
+                }),
+                proxyShareOfTotal: z
+                  .object({
+                    cpu: z.number().nonnegative().optional(),
+                    memory: z.number().nonnegative().optional(),
+                  })
+                  .optional(),
+              },
+              {
+                description:
+                  "The measured proxy overhead, as a factor (the mesh API's cost totals of the entity, namespace or fleet): a Cost section.",
+              },
+            )
+            .optional(),
         status: z =>
           z
             .enum(['proposed', 'accepted'], {
@@ -226,6 +253,7 @@ export function createMeshAdrCreateAction(options?: {
         requirements: context.requirements ?? {},
         notes: context.notes,
         deciders: ctx.input.deciders,
+        cost: ctx.input.cost,
       } as const;
       const markdown =
         format === 'nygard' ? renderNygard(content) : renderMadr(content);

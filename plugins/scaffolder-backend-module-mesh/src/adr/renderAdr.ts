@@ -2,6 +2,7 @@ import { meshComparisonCriteria } from '@meshlens/plugin-mesh-common';
 import { MeshDecisionText } from '@meshlens/plugin-mesh-node';
 import { stringify as toYaml } from 'yaml';
 import { markdownCode, markdownInline, markdownText } from './markdown';
+import { MeasuredCost, costSection } from './costSection';
 
 /** A mesh and data plane an ADR weighs, with what its adapter says about it. */
 export interface DecisionOption {
@@ -33,6 +34,8 @@ export interface AdrContent {
   };
   notes?: string;
   deciders?: string[];
+  /** The measured proxy overhead, as a factor of the decision. */
+  cost?: MeasuredCost;
 }
 
 const sentence = (text: string) => text.replace(/\.+$/, '');
@@ -256,6 +259,7 @@ export function renderMadr(content: AdrContent): string {
     comparisonTable(options),
     '',
     ...options.flatMap(o => [optionPros(content, o), '']),
+    ...costSection(content.cost),
     '## More Information',
     '',
     'Figures in the table cite these sources (Meshlens `meshComparison` data):',
@@ -304,6 +308,7 @@ export function renderNygard(content: AdrContent): string {
     '',
     ...checklist(content).map(c => `- [ ] ${c}`),
     '',
+    ...costSection(content.cost),
     'Sources:',
     '',
     sourcesList(options),

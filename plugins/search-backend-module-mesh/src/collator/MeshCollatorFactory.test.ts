@@ -63,6 +63,18 @@ describe('MeshCollatorFactory', () => {
     expect(factory.visibilityPermission).toBe(meshEntityReadPermission);
   });
 
+  it('carries the proxies’ measured share, so "proxy cost" finds the entity', async () => {
+    const document = await documentFor(
+      overviewRow('component:default/storefront', {
+        proxyShareOfTotal: { cpu: 0.25, memory: 0.125 },
+      }),
+    );
+    expect(document.proxyShare).toBe(0.25);
+    expect(document.text).toContain(
+      'proxy cost 25% of CPU and 12.5% of memory',
+    );
+  });
+
   it('describes a fully meshed Linkerd entity', async () => {
     const document = await documentFor(
       overviewRow('component:default/storefront', {
@@ -89,6 +101,8 @@ describe('MeshCollatorFactory', () => {
       certificateStatus: 'warning',
       soonestExpiryDays: 12,
       failingChecks: [],
+      // The row carries no measured cost: unknown, not 0.
+      proxyShare: null,
       owner: 'group:default/shop-team',
       kind: 'Component',
       namespace: 'default',

@@ -274,6 +274,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       certificateStatus: posture.soonestCertificate?.status ?? null,
       soonestExpiryDays: posture.soonestCertificate?.daysLeft ?? null,
       failingChecks,
+      proxyShare: posture.proxyShare?.cpu ?? null,
     };
   }
 
@@ -294,6 +295,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       certificateStatus: null,
       soonestExpiryDays: null,
       failingChecks: [],
+      proxyShare: null,
     };
   }
 }

@@ -37,6 +37,32 @@ describe('describePosture', () => {
     );
   });
 
+  it('says what the proxies cost, measured, so that "proxy cost" finds it', () => {
+    const meshed: EntityPosture = {
+      ...unmeshed,
+      memberships: [
+        {
+          mesh: 'istio',
+          title: 'Istio',
+          dataPlane: 'ambient',
+          clusters: ['cloud'],
+        },
+      ],
+      meshedPods: 1,
+      mtlsMode: 'strict',
+    };
+    expect(
+      describePosture('reviews', {
+        ...meshed,
+        proxyShare: { cpu: 0.2344, memory: 0.1 },
+      }),
+    ).toBe(
+      'reviews runs in Istio ambient (ztunnel) on cloud: 1 of 1 pod enrolled in ambient, mTLS strict, proxy cost 23.4% of CPU and 10% of memory.',
+    );
+    // Not measured: nothing said, never "0%".
+    expect(describePosture('reviews', meshed)).not.toMatch(/proxy cost/);
+  });
+
   it('says "not meshed" only of the clusters it could read', () => {
     expect(
       describePosture('reports', {

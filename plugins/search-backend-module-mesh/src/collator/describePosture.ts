@@ -127,6 +127,19 @@ function sentence(subject: string, parts: Array<string | undefined>): string {
     : `${subject} ${head}.`;
 }
 
+/** "proxy cost 12% of CPU, 20% of memory", so that a search finds it. */
+function proxyCostPhrase(posture: EntityPosture): string | undefined {
+  const share = posture.proxyShare;
+  if (!share) return undefined;
+  const parts = [
+    share.cpu === undefined ? undefined : `${percent(share.cpu)} of CPU`,
+    share.memory === undefined
+      ? undefined
+      : `${percent(share.memory)} of memory`,
+  ].filter((p): p is string => p !== undefined);
+  return `proxy cost ${parts.join(' and ')}`;
+}
+
 /** The human-readable, searchable text of one entity's mesh posture. */
 export function describePosture(name: string, posture: EntityPosture): string {
   const errors = errorPhrases(posture);
@@ -141,6 +154,7 @@ export function describePosture(name: string, posture: EntityPosture): string {
         ? undefined
         : `${percent(posture.successRate)} success`,
       certificatePhrase(posture.soonestCertificate),
+      proxyCostPhrase(posture),
       ...errors,
     ]);
   }

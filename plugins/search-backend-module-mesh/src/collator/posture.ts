@@ -7,6 +7,7 @@ import {
   OverviewEntity,
   UpstreamError,
   summarizeClusterStatuses,
+  ProxyShare,
 } from '@meshlens/plugin-mesh-common';
 
 /** A set of the entity's clusters that run the same mesh. */
@@ -39,6 +40,8 @@ export interface EntityPosture {
   errors: Array<UpstreamError & { cluster: string }>;
   /** IDs of the checks that warn or fail (e.g. `MESH-IST-006`); none when absent. */
   failingChecks?: string[];
+  /** The proxies' measured share of the pods; absent when not measured. */
+  proxyShare?: ProxyShare;
 }
 
 /** Clusters on which the entity's workloads could be read at all. */
@@ -111,6 +114,7 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
     soonestCertificate: entity.soonestCertificateExpiry,
     errors: entity.errors,
     failingChecks: entity.failingChecks ?? [],
+    ...(entity.proxyShareOfTotal && { proxyShare: entity.proxyShareOfTotal }),
   };
 }
 
@@ -122,8 +126,13 @@ export function postureFromOverview(entity: OverviewEntity): EntityPosture {
 export function postureFromEntityStatus(
   status: EntityMeshStatus,
 ): EntityPosture {
+  const share = status.cost?.totals.proxyShareOfTotal;
   return postureFromOverview({
     entityRef: status.entityRef,
     ...summarizeClusterStatuses(status.clusters),
+    ...(share &&
+      (share.cpu !== undefined || share.memory !== undefined) && {
+        proxyShareOfTotal: share,
+      }),
   });
 }

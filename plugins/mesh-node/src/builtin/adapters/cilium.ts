@@ -37,6 +37,7 @@ import {
 
 import { ciliumOnboarding } from './ciliumOnboarding';
 import { CILIUM_CHECKS, ciliumChecks } from './ciliumChecks';
+import { ciliumCost } from './ciliumCost';
 /** Cilium's dashboard counts everything but 5xx as success. */
 const isSuccess = (status: string | undefined) => !/^5/.test(status ?? '');
 
@@ -101,6 +102,11 @@ function selects(
 export class CiliumAdapter implements MeshAdapter {
   readonly mesh = 'cilium';
   readonly title = 'Cilium';
+  // The mesh tax (issue 15), in ciliumCost.ts.
+  readonly proxyContainers = ciliumCost.proxyContainers;
+  readonly controlPlaneComponents = ciliumCost.controlPlaneComponents;
+  readonly sharedProxies = ciliumCost.sharedProxies;
+  readonly costAlternatives = ciliumCost.costAlternatives;
   readonly onboarding = ciliumOnboarding;
   readonly detectionResources = [KUBE_RESOURCES.ciliumNetworkPolicy];
   readonly policyResources = [

@@ -48,6 +48,7 @@ import {
   REVISION_LABEL,
 } from './istioOnboarding';
 import { INJECT_POD_KEY, ISTIO_CHECKS, istioChecks } from './istioChecks';
+import { istioCost } from './istioCost';
 
 /**
  * The Istio kinds read, with the versions older releases serve (mesh-facts
@@ -135,6 +136,12 @@ function toMtlsMode(mode: string | undefined): MtlsMode {
 export class IstioAdapter implements MeshAdapter {
   readonly mesh = 'istio';
   readonly title = 'Istio';
+  // The mesh tax (issue 15), in istioCost.ts.
+  readonly proxyContainers = istioCost.proxyContainers;
+  readonly controlPlaneComponents = istioCost.controlPlaneComponents;
+  readonly costQueries = istioCost.costQueries;
+  readonly sharedProxies = istioCost.sharedProxies;
+  readonly costAlternatives = istioCost.costAlternatives;
   readonly onboarding = istioOnboarding;
   /** Read for the checks: hosts, refused pods, waypoints, sidecar-only config. */
   readonly detectionResources: KubeResourceType[] = [

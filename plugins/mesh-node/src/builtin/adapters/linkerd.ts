@@ -47,6 +47,7 @@ import {
   mistakenLabel,
 } from './linkerdOnboarding';
 import { LINKERD_CHECKS, linkerdChecks } from './linkerdChecks';
+import { linkerdCost } from './linkerdCost';
 
 /** linkerd-viz's Prometheus job of the proxies (viz/charts/linkerd-viz/templates/prometheus.yaml). */
 const PROXY_SCRAPE_JOB = 'linkerd-proxy';
@@ -67,6 +68,10 @@ function workloadOf(labels: Record<string, string>, prefix = ''): string {
 export class LinkerdAdapter implements MeshAdapter {
   readonly mesh = 'linkerd';
   readonly title = 'Linkerd';
+  // The mesh tax (issue 15), in linkerdCost.ts.
+  readonly proxyContainers = linkerdCost.proxyContainers;
+  readonly controlPlaneComponents = linkerdCost.controlPlaneComponents;
+  readonly costAlternatives = linkerdCost.costAlternatives;
   readonly onboarding = linkerdOnboarding;
   readonly detectionResources: KubeResourceType[] = [];
   readonly policyResources: KubeResourceType[] = [

@@ -37,6 +37,16 @@ function summaryRow(name: string) {
 }
 
 describe('EntityMeshCard', () => {
+  it('shows the proxies’ share of the pods, measured', async () => {
+    await renderCard(linkerdStatus);
+    expect(
+      await screen.findByRole('table', { name: 'Mesh summary' }),
+    ).toBeInTheDocument();
+    expect(summaryRow('Proxy share')).toHaveTextContent(
+      'CPU 9.0% · memory 9.0%',
+    );
+  });
+
   it('shows skeletons while loading', async () => {
     await renderWithMesh(<EntityMeshCard />, {
       api: mockMeshApi(),

@@ -24,6 +24,7 @@ import {
   gradeOfCheck,
 } from '../../lib/grading';
 import { meshMyServiceLink } from '../../lib/links';
+import { formatShare } from '../../lib/cost';
 import { MtlsIcon } from '../MtlsIcon';
 import { StatusIcon } from '../StatusIcon';
 import { SuccessRate } from '../SuccessRate';
@@ -126,6 +127,11 @@ export function EntityMeshCard() {
                 'no workloads'
               )}
             </Row>
+            {status.value.cost && (
+              <Row label="Proxy share">
+                {formatShare(status.value.cost.totals.proxyShareOfTotal)}
+              </Row>
+            )}
             <Row label="Success rate">
               <SuccessRate rate={s.successRate} />
               {s.requestsPerSecond !== null &&

@@ -8,6 +8,7 @@ import { meshApiRef } from '../../api';
 import { isClusterMeshed } from '../../lib/meshed';
 import { useRefreshingAsync } from '../../hooks/useRefreshingAsync';
 import { ClusterSection } from '../ClusterSection';
+import { CostSection } from '../CostSection';
 import { LoadingSkeleton } from '../LoadingSkeleton';
 import { NotMeshed } from '../NotMeshed';
 import { RefreshBar } from '../RefreshBar';
@@ -82,6 +83,9 @@ export function EntityMeshContent() {
             timeseries={timeseries}
           />
         ))
+      )}
+      {meshed.length > 0 && status.value.cost && (
+        <CostSection cost={status.value.cost} />
       )}
     </Box>
   );

@@ -16,6 +16,7 @@ import { CoverageSummary } from './CoverageSummary';
 import { FailingChecks } from './FailingChecks';
 import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetTable } from './FleetTable';
+import { FleetCostCard } from './FleetCostCard';
 import {
   filterOptions,
   meshTitles,
@@ -191,6 +192,11 @@ export function MeshFleetContent() {
           )}
         </InfoCard>
       </Grid>
+      {overview.value.cost && (
+        <Grid item xs={12}>
+          <FleetCostCard cost={overview.value.cost} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InfoCard
           title="Failing checks"
