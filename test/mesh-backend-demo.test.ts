@@ -33,12 +33,12 @@ import {
 import {
   DemoCluster,
   RequestRecord,
-  loadRbacManifest,
   rbacAllows,
   startDemoCluster,
 } from '../packages/demo-cluster/src';
 import { assertNearPlan, planned } from './support/trafficPlan';
 import { demoKubernetesConfig } from './support/demoKubernetes';
+import { deployRbacWith } from './support/deployRbac';
 import meshPlugin from '../plugins/mesh-backend/src';
 import {
   MeshCollatorFactory,
@@ -592,7 +592,8 @@ describe('mesh backend on the demo cluster', () => {
         );
       }
     }
-    const policy = loadRbacManifest(RBAC_MANIFEST);
+    // The reader role alone: the onboarding role's writes are not the read path's.
+    const policy = deployRbacWith('meshlens-reader');
     const resources = requests.filter(r => r.resource);
     assert.ok(
       resources.length > 20,
