@@ -3,6 +3,7 @@
  * it for the tokens given, and the requests a test saw are replayed
  * against chosen ClusterRoles of it afterwards.
  */
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   RbacPolicy,
@@ -75,4 +76,26 @@ export function requestKinds(records: RequestRecord[]): string[] {
         .map(r => `${r.verb} ${r.apiGroup ?? ''}/${r.resource}`),
     ),
   ].sort();
+}
+
+/**
+ * Replays the service account's requests against these ClusterRoles of
+ * deploy/rbac.yaml: each must be allowed (and none answered 403), none may
+ * touch a Secret, and `sent` names requests that must be among them (so an
+ * empty log cannot pass).
+ */
+export function assertReplayAllowed(
+  records: RequestRecord[],
+  clusterRoles: string[],
+  sent: string[],
+) {
+  const kinds = requestKinds(records);
+  for (const expected of sent) {
+    assert.ok(kinds.includes(expected), `${expected}:\n${kinds.join('\n')}`);
+  }
+  assert.deepEqual(notAllowed(deployRbacWith(...clusterRoles), records), []);
+  assert.deepEqual(
+    kinds.filter(k => k.endsWith('/secrets')),
+    [],
+  );
 }
