@@ -317,7 +317,7 @@ describe('a fourth mesh, registered only through the extension points', () => {
     assert.equal(status.clusters.length, 1);
     const [shop] = status.clusters;
     assert.equal(shop.mesh, 'none');
-    const enrolled = shop.checks.find(c => c.id === 'mesh.enrolled');
+    const enrolled = shop.checks.find(c => c.id === 'MESH-COM-007');
     assert.equal(enrolled?.status, 'fail');
     assert.equal(
       enrolled?.message,
@@ -334,10 +334,13 @@ describe('a fourth mesh, registered only through the extension points', () => {
 
   it('is onboarded by mesh:namespace:onboard, through its adapter only', async () => {
     const outputs = await run('mesh:namespace:onboard', {
+      entityRef: 'component:default/cart',
       cluster: CLUSTER,
       namespace: 'shop',
       mesh: 'meshy',
       mtlsMode: 'strict',
+      // No traffic before it is meshed: STRICT is taken on trust, and said so.
+      allowStrictWithoutTraffic: true,
       restartWorkloads: true,
     });
     assert.deepEqual(
@@ -439,8 +442,10 @@ describe('a fourth mesh, registered only through the extension points', () => {
     assert.equal(document.meshedShare, 1);
     assert.equal(
       document.text,
-      `cart runs in Meshy sidecar on ${CLUSTER}: 1 of 1 pod with the proxy, mTLS strict, all requests encrypted, 95% success.`,
+      `cart runs in Meshy sidecar on ${CLUSTER}: 1 of 1 pod with the proxy, mTLS strict, all requests encrypted, 95% success. Failing checks: COM-013.`,
     );
+    // 95% success is below the common success-rate check's threshold.
+    assert.deepEqual(document.failingChecks, ['MESH-COM-013']);
   });
 
   it('is weighed by mesh:adr:create beside the built-in meshes', async () => {

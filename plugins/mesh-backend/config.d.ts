@@ -84,6 +84,20 @@ export interface Config {
     };
     /** How long results are cached, in seconds; default 15. 0 turns caching off. */
     cacheTtlSeconds?: number;
+    cache?: {
+      /**
+       * Refresh-ahead of the shared snapshot; default false. When true, a
+       * request that finds a shared answer (every cluster read under the
+       * plugin's own identity) in the last fifth of its TTL is answered from
+       * it at once, and the backend reads those clusters again in the
+       * background, once for all callers. A failed refresh is logged and the
+       * old answer stays until its TTL ends. Answers read with a user's
+       * cluster token are never refreshed. It costs up to one extra read of
+       * each cluster per TTL while the answer is in use; see the README's
+       * benchmark.
+       */
+      refreshAhead?: boolean;
+    };
     /**
      * How long the backend remembers the Kubernetes backend's cluster list and
      * where each cluster's control planes run, in seconds; default 600. With it,

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { REPO_ROOT, RunningMeshlens, startMeshlens } from '../support/meshlens';
 import { assertNearPlan, planned } from '../support/trafficPlan';
 import { KUBE_RESOURCES, KubernetesClient } from '../../plugins/mesh-node/src';
+import { TRAFFIC_PLAN } from '../../packages/demo-cluster/src/traffic/plan';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
 const CHROMIUM = process.env.MESHLENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -143,6 +144,48 @@ const DEMO_TABS: Array<{
     namespace: 'sensors',
     mesh: 'Cilium · eBPF',
     mtls: 'strict',
+  },
+];
+
+/**
+ * Five of the field notes' mistakes, each seeded on a demo entity
+ * (packages/demo-cluster/seed), with the check that names it.
+ */
+const DEMO_MISTAKES: Array<{
+  entity: string;
+  list: string;
+  id: string;
+  title: string;
+}> = [
+  {
+    entity: 'legacy-reports',
+    list: 'Why this entity is not meshed',
+    id: 'MESH-LNK-001',
+    title: 'Injection is switched by the annotation, not a label',
+  },
+  {
+    entity: 'payments',
+    list: 'Checks in homelab/payments',
+    id: 'MESH-LNK-004',
+    title: 'Every Server is authorized',
+  },
+  {
+    entity: 'orders',
+    list: 'Checks in cloud/orders',
+    id: 'MESH-IST-001',
+    title: 'One injection label per namespace',
+  },
+  {
+    entity: 'inventory',
+    list: 'Checks in cloud/inventory',
+    id: 'MESH-IST-004',
+    title: 'ISTIO_MUTUAL only towards hosts with a sidecar',
+  },
+  {
+    entity: 'recommendations',
+    list: 'Checks in cloud/recommendations',
+    id: 'MESH-AMB-003',
+    title: 'L7 policies attach to the waypoint with targetRefs',
   },
 ];
 
@@ -353,6 +396,74 @@ describe('the Meshlens frontend in the demo app', () => {
       await assertTab(t);
     });
   }
+
+  for (const m of DEMO_MISTAKES) {
+    it(`shows the demo mistake ${m.id} (${m.title}) on ${m.entity}`, async () => {
+      await visit(`/catalog/default/component/${m.entity}/mesh`);
+      const list = page.getByRole('list', { name: m.list });
+      await list.waitFor({ timeout: DATA_TIMEOUT_MS });
+      const item = list.getByRole('listitem').filter({ hasText: m.id });
+      assert.equal(await item.count(), 1, `one ${m.id} on ${m.entity}`);
+      assert.equal(
+        await item.getByText(m.id, { exact: true }).getAttribute('title'),
+        m.title,
+      );
+      // A mistake, not a pass.
+      assert.notEqual(
+        await item.getByRole('img').first().getAttribute('aria-label'),
+        'Passed',
+        `${m.id} on ${m.entity} is not a pass`,
+      );
+    });
+  }
+
+  it('grades the storefront without a failure while drawing its ingress caller', async () => {
+    const where = 'homelab/storefront';
+    const section = await openTab('storefront', where);
+    const checks = section.getByRole('list', { name: `Checks in ${where}` });
+    await checks.waitFor({ timeout: 10_000 });
+    assert.equal(
+      await checks.getByRole('img', { name: 'Failed' }).count(),
+      0,
+      `no failed check on the storefront: ${await checks.textContent()}`,
+    );
+    assert.notEqual(
+      await section
+        .getByRole('img', { name: /^Overall: / })
+        .first()
+        .getAttribute('aria-label'),
+      'Overall: Failing',
+    );
+    const plaintext = checks
+      .getByRole('listitem')
+      .filter({ hasText: 'MESH-COM-012' });
+    // Expected from the ingress; a warning remains for the plaintext the
+    // storefront sends to the payments pod without a proxy.
+    assert.notEqual(
+      await plaintext.getByRole('img').first().getAttribute('aria-label'),
+      'Failed',
+    );
+    assert.match(
+      (await plaintext.textContent()) ?? '',
+      /ingress: traefik .*outside the mesh; expected for north-south traffic/,
+    );
+    const graph = section.getByRole('img', { name: /^One-hop traffic graph/ });
+    const label = (await graph.getAttribute('aria-label')) ?? '';
+    assert.match(
+      label,
+      /Callers: ingress: traefik storefront\/storefront \d+(\.\d+)? req\/s plaintext/,
+    );
+    assert.equal(
+      await graph.getByText('ingress: traefik', { exact: true }).count(),
+      1,
+    );
+    assertNearPlan(
+      requestRate(label.split('Callees:')[0], 'the ingress caller'),
+      TRAFFIC_PLAN.find(e => e.id === 'homelab/ingress->storefront')!
+        .requestsPerSecond,
+      'the ingress caller of the storefront',
+    );
+  });
 
   it('opens "Mesh my service" from a not-meshed entity with the Component prefilled', async () => {
     await visit('/catalog/default/component/legacy-reports/mesh');

@@ -30,6 +30,8 @@ export interface MeshConfig {
   window: string;
   timeoutMs: number;
   cacheTtlSeconds: number;
+  /** Whether shared answers are read again in the background near the end of their TTL. */
+  refreshAhead: boolean;
   topologyHintSeconds: number;
   certificates: CertificateThresholds & { readSecrets: boolean };
   bounds: RequestBounds;
@@ -196,6 +198,7 @@ export function readMeshConfig(root: Config): MeshConfig {
     window,
     timeoutMs,
     cacheTtlSeconds,
+    refreshAhead: config?.getOptionalBoolean('cache.refreshAhead') ?? false,
     topologyHintSeconds,
     certificates,
     bounds: { maxWindowSeconds, maxRangeSeconds, maxPoints: MAX_POINTS },

@@ -93,6 +93,18 @@ export interface Edge {
   requestsPerSecond: number;
   successRate: number | null;
   mtls: boolean | null;
+  /**
+   * Who an inbound caller is, when it is not a meshed workload: an ingress
+   * controller (north-south traffic) or another caller outside the mesh.
+   */
+  callerKind?: 'ingress' | 'unmeshed';
+  /** The ingress controller, e.g. `traefik`, when `callerKind` is `ingress`. */
+  ingress?: string;
+  /**
+   * How the caller was found when the mesh's metrics do not name it, e.g.
+   * `Ingress storefront/storefront (class traefik)`.
+   */
+  recognisedBy?: string;
 }
 
 /** @public */

@@ -4,12 +4,14 @@ import {
   MeshName,
 } from '@meshlens/plugin-mesh-common';
 import {
+  KubernetesSession,
   MeshCertificatesRequestOptions,
   meshTitleOf,
 } from '@meshlens/plugin-mesh-node';
 import { listClusters, listingFailed } from './clusterLocation';
 import { MeshCertificateRead } from './MeshReads';
 import { viewKey } from './principalKey';
+import { refreshAheadOf } from './refreshAhead';
 import { StatusQueryContext } from './queryContext';
 
 /** Every certificate of every cluster's meshes, soonest expiry first. */
@@ -20,11 +22,11 @@ export class CertificatesQuery {
     options: MeshCertificatesRequestOptions,
   ): Promise<MeshCertificates> {
     const { flights, kube, hints, reads, config } = this.context;
-    const session = kube.session(options.credentials, {
+    const requestSession = kube.session(options.credentials, {
       kubernetesAuth: options.kubernetesAuth,
     });
-    const view = await viewKey(session, options.credentials);
-    return flights.get(`certificates:${view}`, async () => {
+    const view = await viewKey(requestSession, options.credentials);
+    const compute = async (session: KubernetesSession) => {
       const errors: MeshCertificates['errors'] = [];
       let clusters: string[] = [];
       try {
@@ -54,7 +56,12 @@ export class CertificatesQuery {
       );
       certificates.sort((a, b) => a.notAfter.localeCompare(b.notAfter));
       return { generatedAt: new Date().toISOString(), certificates, errors };
-    });
+    };
+    return flights.get(
+      `certificates:${view}`,
+      () => compute(requestSession),
+      refreshAheadOf(view, this.context, options, compute),
+    );
   }
 
   /**

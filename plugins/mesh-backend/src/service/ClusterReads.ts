@@ -73,13 +73,17 @@ export class ClusterReads {
   ) {
     // Shared for a cluster read under the plugin's identity, else per principal.
     const view = await viewKey(session, credentials, reader.cluster);
-    return this.flights.get(`control-planes:${view}:${reader.cluster}`, () =>
+    const key = `control-planes:${view}:${reader.cluster}`;
+    const read = () =>
       readControlPlanes(
         reader,
         this.adapters,
         this.hints.controlPlanes(reader.cluster),
-      ),
-    );
+      );
+    // A refresh ahead of the TTL reads them again with the rest.
+    return session.refreshing && view === 'shared'
+      ? this.flights.renew(key, read)
+      : this.flights.get(key, read);
   }
 
   /**

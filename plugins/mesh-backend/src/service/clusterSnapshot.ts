@@ -50,6 +50,31 @@ export interface KubeSnapshot {
   workloads: ByNamespace;
   /** Per adapter mesh, per resource kind, grouped by namespace. */
   resources: Map<string, Map<string, ByNamespace>>;
+  /** Services and Ingresses: who routes north-south traffic to a workload. */
+  services: ByNamespace;
+  ingresses: ByNamespace;
+  /** Why the Services or Ingresses could not be read (ingress callers are then not recognised). */
+  ingressReadError?: string;
+}
+
+/** Ingress routing is optional knowledge: a cluster that refuses it still gets its status. */
+async function readIngressRouting(
+  reader: MeshClusterReader,
+  namespaces: string[] | undefined,
+): Promise<Pick<KubeSnapshot, 'services' | 'ingresses' | 'ingressReadError'>> {
+  try {
+    const [services, ingresses] = await Promise.all([
+      listScoped(reader, KUBE_RESOURCES.service, namespaces),
+      listScoped(reader, KUBE_RESOURCES.ingress, namespaces),
+    ]);
+    return { services, ingresses };
+  } catch (e) {
+    return {
+      services: new Map(),
+      ingresses: new Map(),
+      ingressReadError: errorMessage(e),
+    };
+  }
 }
 
 async function listScoped(
@@ -95,11 +120,12 @@ export async function readKubeSnapshot(
       return [mesh, byKind] as const;
     },
   );
-  const [ns, pods, workloadLists, resources] = await Promise.all([
+  const [ns, pods, workloadLists, resources, routing] = await Promise.all([
     namespaceObjects,
     listScoped(reader, KUBE_RESOURCES.pod, namespaces),
     Promise.all(WORKLOAD_RESOURCES.map(t => listScoped(reader, t, namespaces))),
     Promise.all(resourceEntries),
+    readIngressRouting(reader, namespaces),
   ]);
   const workloads: ByNamespace = new Map();
   for (const byNs of workloadLists) {
@@ -107,7 +133,13 @@ export async function readKubeSnapshot(
       workloads.set(n, [...(workloads.get(n) ?? []), ...list]);
     }
   }
-  return { namespaces: ns, pods, workloads, resources: new Map(resources) };
+  return {
+    namespaces: ns,
+    pods,
+    workloads,
+    resources: new Map(resources),
+    ...routing,
+  };
 }
 
 /** Reads every adapter's control plane; a failing adapter becomes an error, not a failure. */

@@ -48,12 +48,24 @@ export class NamespaceStatuses {
       issuers: certs?.issuers ?? [],
       workloadCertificates: metrics?.workloadCertificates ?? [],
       certificateReader: this.options.certificateReader,
-      errors: read.errors.filter(
-        e =>
-          !mesh ||
-          e.source !== 'prometheus' ||
-          e.message.startsWith(`${mesh.adapter.mesh} `),
-      ),
+      errors: [
+        ...read.errors.filter(
+          e =>
+            !mesh ||
+            e.source !== 'prometheus' ||
+            e.message.startsWith(`${mesh.adapter.mesh} `),
+        ),
+        ...(read.snapshot.ingressReadError
+          ? [
+              {
+                source: 'kubernetes' as const,
+                message: `Reading the Services and Ingresses of ${read.cluster} failed, so ingress callers are not recognised: ${read.snapshot.ingressReadError}`,
+              },
+            ]
+          : []),
+      ],
+      services: read.snapshot.services.get(namespace),
+      ingresses: read.snapshot.ingresses.get(namespace),
       clusterConfig: this.options.config.clusters.find(
         c => c.name === read.cluster,
       ),

@@ -74,6 +74,12 @@ export interface KubernetesSessionOptions {
    * provider, keyed by header suffix (see `kubernetesAuthFromHeaders`).
    */
   kubernetesAuth?: Record<string, string>;
+  /**
+   * A refresh ahead of the TTL: shared reads in the last part of their TTL
+   * are read again (once for all concurrent refreshes) instead of reused;
+   * a failed re-read keeps the old one for everyone else.
+   */
+  refresh?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -112,6 +118,11 @@ export class KubernetesSession {
     return clusters.every(isServerSideAuth) ? 'shared' : undefined;
   }
 
+  /** Whether this session refreshes shared reads ahead of their TTL. */
+  get refreshing(): boolean {
+    return !!this.sessionOptions.refresh;
+  }
+
   /** Whether a cluster's reads are shared (read under the plugin's own identity). */
   isShared(cluster: string): Promise<boolean> {
     return this.proxy.isShared(cluster);
@@ -133,7 +144,11 @@ export class KubernetesSession {
       // once the shared TTL is over.
       return this.remember(key, () =>
         shared
-          ? this.proxy.sharedRead(key, () => fetchIt(client))
+          ? this.proxy.sharedRead(
+              key,
+              () => fetchIt(client),
+              this.sessionOptions.refresh,
+            )
           : fetchIt(client),
       );
     };
@@ -334,8 +349,13 @@ export class KubernetesProxyClient {
   }
 
   /** @internal */
-  sharedRead<T>(key: string[], read: () => Promise<T>): Promise<T> {
-    return this.shared.get(key.join('\u0000'), read);
+  sharedRead<T>(
+    key: string[],
+    read: () => Promise<T>,
+    refresh = false,
+  ): Promise<T> {
+    const id = key.join('\u0000');
+    return refresh ? this.shared.refresh(id, read) : this.shared.get(id, read);
   }
 
   /** @internal */

@@ -32,6 +32,7 @@ export const KUBE_RESOURCES = {
     'NetworkPolicy',
     'networkpolicies',
   ),
+  ingress: resource('networking.k8s.io/v1', 'Ingress', 'ingresses'),
   certManagerCertificate: resource(
     'cert-manager.io/v1',
     'Certificate',

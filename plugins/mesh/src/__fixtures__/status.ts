@@ -80,6 +80,8 @@ const storefrontHomelab: ClusterMeshStatus = {
           requestsPerSecond: 42.5,
           successRate: 0.9984,
           mtls: true,
+          callerKind: 'ingress',
+          ingress: 'ingress-nginx',
         },
         {
           direction: 'outbound',
@@ -319,6 +321,7 @@ export const istioPermissiveStatus = status('inventory', [
             requestsPerSecond: 2.5,
             successRate: 0.96,
             mtls: false,
+            callerKind: 'unmeshed',
           },
         ],
       },

@@ -5,7 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { formatRps } from '../lib/format';
-import { PeerEdge } from '../lib/edges';
+import { PeerEdge, callerKindLabel } from '../lib/edges';
 import { MtlsIcon } from './MtlsIcon';
 import { SuccessRate } from './SuccessRate';
 
@@ -37,7 +37,9 @@ export function EdgesTable(props: { edges: PeerEdge[]; label: string }) {
               {edge.direction === 'inbound' ? 'from (caller)' : 'to (callee)'}
             </TableCell>
             <TableCell component="th" scope="row" role="rowheader">
+              {callerKindLabel(edge) && <b>{callerKindLabel(edge)} </b>}
               {edge.peer.namespace}/{edge.peer.name}
+              {edge.recognisedBy && ` (${edge.recognisedBy})`}
             </TableCell>
             <TableCell align="right">
               {formatRps(edge.requestsPerSecond)}

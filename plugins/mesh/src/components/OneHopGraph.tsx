@@ -1,6 +1,6 @@
 import { Theme, useTheme } from '@material-ui/core/styles';
 import { formatRps } from '../lib/format';
-import { PeerEdge } from '../lib/edges';
+import { PeerEdge, callerKindLabel } from '../lib/edges';
 
 const WIDTH = 900;
 const ROW = 56;
@@ -58,7 +58,9 @@ function describe(edges: PeerEdge[], direction: PeerEdge['direction']) {
   return list
     .map(
       e =>
-        `${e.peer.namespace}/${e.peer.name} ${formatRps(e.requestsPerSecond)}${
+        `${callerKindLabel(e) ? `${callerKindLabel(e)} ` : ''}${
+          e.peer.namespace
+        }/${e.peer.name} ${formatRps(e.requestsPerSecond)}${
           MTLS_WORDS[String(e.mtls)]
         }`,
     )
@@ -113,11 +115,14 @@ export function OneHopGraph(props: { service: string; edges: PeerEdge[] }) {
           : { x: nodeX, y };
       const mid = { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 };
       const name = `${edge.peer.namespace}/${edge.peer.name}`;
+      const kind = callerKindLabel(edge);
       return (
         <g key={edge.key}>
           <title>
             {side === 'left'
-              ? `${name} calls ${props.service}`
+              ? `${kind ? `${kind} ` : ''}${name}${
+                  edge.recognisedBy ? ` (${edge.recognisedBy})` : ''
+                } calls ${props.service}`
               : `${props.service} calls ${name}`}
             : {formatRps(edge.requestsPerSecond)}
           </title>
@@ -166,6 +171,18 @@ export function OneHopGraph(props: { service: string; edges: PeerEdge[] }) {
             fill={colours.node}
             stroke={colours.border}
           />
+          {kind && (
+            <text
+              x={nodeX + NODE_W / 2}
+              y={y - NODE_H / 2 - 4}
+              fontSize={10}
+              fontWeight="bold"
+              textAnchor="middle"
+              fill={colours.warn}
+            >
+              {kind}
+            </text>
+          )}
           <text
             x={nodeX + NODE_W / 2}
             y={y + 4}

@@ -1,5 +1,5 @@
 import { WorkloadStatus } from '@meshlens/plugin-mesh-common';
-import { mergeEdges } from './edges';
+import { callerKindLabel, mergeEdges } from './edges';
 
 const workload = (edges: WorkloadStatus['edges']): WorkloadStatus => ({
   kind: 'Deployment',
@@ -54,5 +54,42 @@ describe('mergeEdges', () => {
       direction: 'outbound',
       successRate: null,
     });
+  });
+});
+
+describe('callerKindLabel', () => {
+  const edge = {
+    peer: { namespace: 'n', name: 'p' },
+    requestsPerSecond: 1,
+    successRate: null,
+    mtls: false,
+  };
+  it('labels ingress controllers and callers outside the mesh', () => {
+    expect(
+      callerKindLabel({
+        ...edge,
+        direction: 'inbound',
+        callerKind: 'ingress',
+        ingress: 'traefik',
+      }),
+    ).toBe('ingress: traefik');
+    expect(
+      callerKindLabel({
+        ...edge,
+        direction: 'inbound',
+        callerKind: 'unmeshed',
+      }),
+    ).toBe('unmeshed');
+  });
+  it('labels neither meshed callers nor callees', () => {
+    expect(callerKindLabel({ ...edge, direction: 'inbound' })).toBeUndefined();
+    expect(
+      callerKindLabel({
+        ...edge,
+        direction: 'outbound',
+        callerKind: 'ingress',
+        ingress: 'traefik',
+      }),
+    ).toBeUndefined();
   });
 });

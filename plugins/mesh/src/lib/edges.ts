@@ -53,3 +53,14 @@ export function mergeEdges(workloads: WorkloadStatus[]): PeerEdge[] {
         b.requestsPerSecond - a.requestsPerSecond,
     );
 }
+
+/**
+ * What kind of caller an inbound edge comes from, when it is not a meshed
+ * workload: `ingress: traefik`, or `unmeshed`.
+ */
+export function callerKindLabel(edge: Edge): string | undefined {
+  if (edge.direction !== 'inbound') return undefined;
+  if (edge.callerKind === 'ingress') return `ingress: ${edge.ingress}`;
+  if (edge.callerKind === 'unmeshed') return 'unmeshed';
+  return undefined;
+}

@@ -6,6 +6,7 @@ import {
   KubeObject,
   KubernetesClusterClient,
   MeshStatusService,
+  meshTitleOf,
 } from '@meshlens/plugin-mesh-node';
 import { ControlPlaneReading, readControlPlane } from './controlPlane';
 import { OnboardingMesh, OnboardingMeshes } from './meshes';
@@ -87,7 +88,7 @@ function markerChecks(
       const marker = other.onboarding.enrolmentMarker(namespace);
       if (marker) {
         problems.push(
-          `the namespace is already enrolled in ${other.title ?? other.mesh} (${
+          `the namespace is already enrolled in ${meshTitleOf(other)} (${
             marker.description
           })`,
         );

@@ -3,6 +3,7 @@ import {
   MeshAdapter,
   MeshDataPlaneOption,
   MeshOnboarding,
+  meshTitleOf,
 } from '@meshlens/plugin-mesh-node';
 
 /** An adapter that can onboard, with the data plane asked for. */
@@ -102,6 +103,6 @@ export class OnboardingMeshes {
     const planes = adapter?.onboarding.dataPlanes ?? [];
     const plane = planes.find(p => p.id === dataPlane);
     if (plane && plane !== planes[0]) return plane.title;
-    return adapter?.title ?? mesh;
+    return adapter ? meshTitleOf(adapter) : mesh;
   }
 }

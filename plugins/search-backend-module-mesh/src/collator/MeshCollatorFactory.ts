@@ -262,7 +262,7 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       ...this.baseDocument(entity),
       text: `${describePosture(entity.metadata.name, posture)}${
         failingChecks.length
-          ? ` Failing checks: ${failingChecks.join(', ')}.`
+          ? ` Failing checks: ${failingChecks.map(textualCheckId).join(', ')}.`
           : ''
       }`,
       mesh: first?.mesh ?? unmeshed,
@@ -296,4 +296,14 @@ export class MeshCollatorFactory implements DocumentCollatorFactory {
       failingChecks: [],
     };
   }
+}
+
+/**
+ * A check ID as the text carries it: without its `MESH-` prefix, which a
+ * search engine's tokenizer splits off as the word "mesh", so that every
+ * entity with a failing check would match "not meshed". `IST-006` still
+ * matches a query for `MESH-IST-006`; the whole IDs are in `failingChecks`.
+ */
+function textualCheckId(id: string): string {
+  return id.replace(/^MESH-/, '');
 }

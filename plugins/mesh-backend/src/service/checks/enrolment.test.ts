@@ -19,6 +19,8 @@ function unmeshed(
       pods: new Map(),
       workloads: new Map(),
       resources: new Map(),
+      services: new Map(),
+      ingresses: new Map(),
     },
     installed,
     registered,
@@ -27,11 +29,12 @@ function unmeshed(
   };
 }
 
-describe('mesh.enrolled without a control plane', () => {
+describe('MESH-COM-007 without a control plane', () => {
   it('names every registered mesh by its title', () => {
     const builtIn = defaultMeshAdapters();
     expect(notMeshedCheck(unmeshed(builtIn))).toEqual({
-      id: 'mesh.enrolled',
+      id: 'MESH-COM-007',
+      title: 'The namespace is enrolled in a mesh',
       status: 'fail',
       message: 'No service mesh control plane runs in cluster lab',
       hint: 'Install a mesh (Linkerd, Istio or Cilium) in the cluster first',

@@ -44,6 +44,8 @@ export function commonChecks(input: {
   enrolled: boolean;
   controlPlane?: MeshControlPlaneState;
   issuers: IssuerVerification[];
+  /** The mesh's way to enrol a namespace, for the hint to mesh an ingress. */
+  enrollHint?: (namespace: string) => string;
 }): MeshCheck[] {
   const { status, controlPlane } = input;
   return [
@@ -51,7 +53,7 @@ export function commonChecks(input: {
     ...restartNeededChecks(status, input.enrolled),
     ...versionSkewChecks(status),
     ...mtlsModeChecks(status),
-    ...plaintextChecks(status),
+    ...plaintextChecks(status, input.enrollHint),
     ...strictReadinessChecks(status),
     ...successRateChecks(status),
     ...certificateExpiryChecks(status.certificates),
@@ -90,6 +92,7 @@ export function statusChecks(input: StatusCheckInput): MeshCheck[] {
     enrolled: mesh?.enrolled ?? false,
     controlPlane: mesh?.controlPlane,
     issuers: input.issuers,
+    enrollHint: mesh ? ns => mesh.adapter.enrollHint(ns) : undefined,
   });
   if (mesh) assessed.push(...mesh.adapter.checks(mesh.assessment));
   const first: MeshCheck[] = [];

@@ -1,6 +1,8 @@
 import {
   ClusterMeshStatus,
+  Edge,
   MeshCheck,
+  WorkloadStatus,
   checkResult,
   encryptedShareStatus,
 } from '@meshlens/plugin-mesh-common';
@@ -46,14 +48,102 @@ export function mtlsModeChecks(status: ClusterMeshStatus): MeshCheck[] {
   return [];
 }
 
-/** MESH-COM-012: meshed workloads that still receive or send plaintext. */
-export function plaintextChecks(status: ClusterMeshStatus): MeshCheck[] {
+/** How an inbound caller is named in a message: `ingress: traefik (storefront/storefront)`. */
+export function callerName(edge: Edge): string {
+  const name = `${edge.peer.namespace}/${edge.peer.name}`;
+  return edge.callerKind === 'ingress'
+    ? `ingress: ${edge.ingress} (${name})`
+    : name;
+}
+
+/** The plaintext requests/s of a workload's inbound traffic. */
+function plaintextRate(w: WorkloadStatus): number {
+  const share = w.mtls.encryptedShare;
+  return w.metrics && share !== null
+    ? w.metrics.requestsPerSecond * (1 - share)
+    : 0;
+}
+
+/**
+ * The ingress edges, when an ingress controller kept outside the mesh
+ * sends every plaintext inbound request. That is the topology many teams
+ * choose (north-south on the controller, east-west on the mesh), so it is
+ * expected, not a failure.
+ */
+function ingressOnlyInbound(w: WorkloadStatus): Edge[] | undefined {
+  const plainInbound = w.edges.filter(
+    e => e.direction === 'inbound' && e.mtls === false,
+  );
+  const ingress = plainInbound.filter(e => e.callerKind === 'ingress');
+  if (ingress.length === 0 || ingress.length !== plainInbound.length) {
+    return undefined;
+  }
+  const fromIngress = ingress.reduce((sum, e) => sum + e.requestsPerSecond, 0);
+  // Some plaintext no edge explains: not only the ingress sends it.
+  if (
+    plaintextRate(w) - fromIngress >
+    0.001 * (w.metrics?.requestsPerSecond ?? 0)
+  ) {
+    return undefined;
+  }
+  return ingress;
+}
+
+/**
+ * MESH-COM-012 for a workload whose inbound plaintext all comes from an
+ * ingress: a pass with the way to mesh the controller, or a warning when
+ * it also sends plaintext to a callee (a callee pod without a proxy, whose
+ * own status fails for it), as without an ingress.
+ */
+function ingressPlaintextCheck(
+  w: WorkloadStatus,
+  ingress: Edge[],
+  enrollHint?: (namespace: string) => string,
+): MeshCheck {
+  const plainOutbound = w.edges.filter(
+    e => e.direction === 'outbound' && e.mtls === false,
+  );
+  const controllers = [...new Set(ingress.map(e => e.ingress))];
+  const note = `the plaintext inbound requests come from ${ingress
+    .map(
+      e => `${callerName(e)}${e.recognisedBy ? ` via ${e.recognisedBy}` : ''}`,
+    )
+    .join(', ')}, outside the mesh; expected for north-south traffic`;
+  const meshIngress = `To encrypt the ingress hop as well, mesh the ingress controller (${controllers.join(
+    ', ',
+  )})${enrollHint ? `: ${enrollHint('<the controller namespace>')}` : ''}`;
+  if (plainOutbound.length > 0) {
+    return checkResult(COMMON_CHECKS.plaintext, {
+      status: 'warn',
+      message: `${w.name} sends plaintext to ${plainOutbound
+        .map(e => `${e.peer.namespace}/${e.peer.name}`)
+        .join(', ')}; ${note}`,
+      hint: `Mesh the callees' pods that have no proxy (restart them in their enrolled namespace). ${meshIngress}`,
+    });
+  }
+  return checkResult(COMMON_CHECKS.plaintext, {
+    status: 'pass',
+    message: `${w.name}: ${note}, every other caller uses mTLS`,
+    hint: meshIngress,
+  });
+}
+
+/** MESH-COM-012: inbound requests that are not mTLS, and who sends them. */
+export function plaintextChecks(
+  status: ClusterMeshStatus,
+  enrollHint?: (namespace: string) => string,
+): MeshCheck[] {
   const checks: MeshCheck[] = [];
   for (const w of meshedWorkloadsOf(status)) {
     const share = w.mtls.encryptedShare;
     const plainPeers = w.edges.filter(e => e.mtls === false);
     const shareStatus = encryptedShareStatus(share);
     if (shareStatus !== 'pass' || plainPeers.length > 0) {
+      const ingress = ingressOnlyInbound(w);
+      if (ingress) {
+        checks.push(ingressPlaintextCheck(w, ingress, enrollHint));
+        continue;
+      }
       checks.push(
         checkResult(COMMON_CHECKS.plaintext, {
           status: shareStatus === 'fail' ? 'fail' : 'warn',
@@ -72,7 +162,7 @@ export function plaintextChecks(status: ClusterMeshStatus): MeshCheck[] {
           }${
             plainPeers.length
               ? `; plaintext edges: ${plainPeers
-                  .map(e => `${e.peer.namespace}/${e.peer.name} ${e.direction}`)
+                  .map(e => `${callerName(e)} ${e.direction}`)
                   .join(', ')}`
               : ''
           }`,

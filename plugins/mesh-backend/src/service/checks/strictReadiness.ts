@@ -4,6 +4,7 @@ import {
   checkResult,
 } from '@meshlens/plugin-mesh-common';
 import { COMMON_CHECKS } from './catalogue';
+import { callerName } from './mtls';
 
 /**
  * MESH-COM-016: whether a PERMISSIVE workload can go STRICT now, judged on
@@ -16,7 +17,7 @@ export function strictReadinessChecks(status: ClusterMeshStatus): MeshCheck[] {
     if (w.meshedPods === 0 || w.mtls.mode !== 'permissive') continue;
     const plaintextCallers = w.edges
       .filter(e => e.direction === 'inbound' && e.mtls === false)
-      .map(e => `${e.peer.namespace}/${e.peer.name}`);
+      .map(callerName);
     const share = w.mtls.encryptedShare;
     if (share === null && plaintextCallers.length === 0) {
       checks.push(

@@ -195,8 +195,17 @@ describe('EntityMeshContent', () => {
       name: /^One-hop traffic graph/,
     });
     expect(graph.getAttribute('aria-label')).toContain(
-      'Callers: ingress/ingress-nginx 42.5 req/s encrypted',
+      'Callers: ingress: ingress-nginx ingress/ingress-nginx 42.5 req/s encrypted',
     );
+    // The ingress controller is drawn as a labelled caller, in the table too.
+    expect(
+      within(graph).getByText('ingress: ingress-nginx'),
+    ).toBeInTheDocument();
+    expect(
+      within(
+        within(section).getByRole('table', { name: /^Edges of / }),
+      ).getByRole('rowheader', { name: /ingress: ingress-nginx/ }),
+    ).toHaveTextContent('ingress: ingress-nginx ingress/ingress-nginx');
     expect(graph.getAttribute('aria-label')).toContain(
       'Callees: payments/payments 6.20 req/s encrypted, shipping/shipping 3.10 req/s encrypted',
     );

@@ -1,7 +1,7 @@
 import Typography from '@material-ui/core/Typography';
 import { Theme, useTheme } from '@material-ui/core/styles';
 import { ClusterCertificate } from '@meshlens/plugin-mesh-common';
-import { formatDaysLeft, meshLabel } from '../../lib/format';
+import { certificateRows } from '../../lib/certificateRows';
 
 const HORIZON_DAYS = 90;
 /** Beyond this many rows the timeline stops being readable at a glance. */
@@ -19,7 +19,7 @@ export function CertificateTimeline(props: {
   certificates: ClusterCertificate[];
 }) {
   const theme = useTheme<Theme>();
-  const all = [...props.certificates].sort((a, b) => a.daysLeft - b.daysLeft);
+  const all = certificateRows(props.certificates);
   const sorted = all.slice(0, MAX_ROWS);
   const hidden = all.length - sorted.length;
   if (sorted.length === 0) {
@@ -42,10 +42,7 @@ export function CertificateTimeline(props: {
   const height = TOP + (sorted.length + (hidden > 0 ? 1 : 0)) * ROW + 8;
   const label = `Certificate expiry timeline: ${sorted
     .slice(0, 10)
-    .map(
-      c =>
-        `${c.role} ${c.subject} on ${c.cluster} ${formatDaysLeft(c.daysLeft)}`,
-    )
+    .map(c => `${c.spoken} ${c.left}`)
     .join('; ')}${all.length > 10 ? `; and ${all.length - 10} more` : ''}`;
 
   return (
@@ -80,15 +77,11 @@ export function CertificateTimeline(props: {
       {sorted.map((cert, i) => {
         const y = TOP + i * ROW + ROW / 2;
         const beyond = cert.daysLeft > HORIZON_DAYS;
-        const text = `${cert.cluster} · ${meshLabel(
-          cert.mesh,
-          cert.meshTitle,
-        )} · ${cert.role} · ${cert.subject}`;
+        const text = cert.text;
         return (
-          <g key={`${cert.cluster}/${cert.source}/${cert.serialNumber}`}>
+          <g key={cert.key}>
             <title>
-              {text}: {formatDaysLeft(cert.daysLeft)} ({cert.status}),{' '}
-              {cert.source}
+              {text}: {cert.left} ({cert.status}), {cert.detail}
             </title>
             <text
               x={0}
@@ -117,9 +110,7 @@ export function CertificateTimeline(props: {
                   : theme.palette.text.secondary
               }
             >
-              {beyond
-                ? `${cert.notAfter.slice(0, 10)} ›`
-                : formatDaysLeft(cert.daysLeft)}
+              {beyond ? `${cert.notAfter.slice(0, 10)} ›` : cert.left}
             </text>
           </g>
         );
