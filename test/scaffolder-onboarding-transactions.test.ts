@@ -14,12 +14,24 @@ import {
   CLUSTERS,
   DemoCluster,
   FaultRequest,
+  RequestRecord,
   startDemoCluster,
 } from '../packages/demo-cluster/src';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMeshNamespaceOnboardAction } from '../plugins/scaffolder-backend-module-mesh/src';
-import { KUBE_RESOURCES, KubernetesClient } from '../plugins/mesh-node/src';
+import {
+  KUBE_RESOURCES,
+  KubernetesClient,
+  entityKubernetesTarget,
+  entityPlacements,
+} from '../plugins/mesh-node/src';
+import {
+  assertReplayAllowed,
+  deployRbacMode,
+  ONBOARDING_ROLE,
+} from './support/deployRbac';
+import { BATCH_JOBS } from './support/batchJobs';
 
 type Outputs = Record<string, any>;
 
@@ -31,9 +43,8 @@ const credentials = {
 } as const;
 
 const NAMESPACE = 'jobs';
-const ENTITY_REF = 'component:default/jobs';
 const INPUT = {
-  entityRef: ENTITY_REF,
+  entityRef: 'component:default/batch-jobs',
   cluster: 'cloud',
   namespace: NAMESPACE,
   mesh: 'istio',
@@ -70,6 +81,12 @@ class FaultPlan {
   }
 }
 
+/** The action's token: deploy/rbac.yaml's service account, unless a test says otherwise. */
+const ACTION_TOKEN = 'meshlens-onboarding-token';
+
+/** Every request the action sent to the demo clusters that enforce deploy/rbac.yaml. */
+const deployRbacRequests: RequestRecord[] = [];
+
 async function startDemo(
   faults: FaultPlan,
   extra: Parameters<typeof startDemoCluster>[0] = {},
@@ -79,6 +96,12 @@ async function startDemo(
     prometheus: false,
     faults: (cluster, request) =>
       cluster === 'cloud' ? faults.decide(request) : undefined,
+    ...(extra.rbac
+      ? {}
+      : {
+          rbac: deployRbacMode(ACTION_TOKEN),
+          onRequest: (_cluster, r) => deployRbacRequests.push(r),
+        }),
     ...extra,
   });
 }
@@ -86,31 +109,38 @@ async function startDemo(
 function harness(
   demo: () => DemoCluster,
   workspace: () => string,
-  token = 'demo-cloud-token',
+  token = ACTION_TOKEN,
 ) {
-  const api = () =>
+  const client = (bearer: string) =>
     new KubernetesClient({
       baseUrl: demo().apiUrls.cloud,
-      headers: async () => ({ Authorization: `Bearer ${token}` }),
+      headers: async () => ({ Authorization: `Bearer ${bearer}` }),
       // Short, so a stalled request ends the test's run quickly.
       timeoutMs: 2_000,
     });
+  /** The test's own client, with full access. */
+  const api = () => client('demo-cloud-token');
 
   async function onboard(
     input: Record<string, unknown>,
     options: { isDryRun?: boolean; taskId?: string; signal?: AbortSignal } = {},
   ): Promise<Outputs> {
     const action = createMeshNamespaceOnboardAction({
-      kubernetes: () => api(),
+      kubernetes: () => client(token),
+      // The mesh plugin's resolution (mesh-node), against the demo API server.
+      onboardingTargets: async entityRef => {
+        if (entityRef !== INPUT.entityRef) {
+          throw new Error(`no entity ${entityRef}`);
+        }
+        const { targets, problems } = await entityPlacements({
+          target: entityKubernetesTarget(BATCH_JOBS),
+          clusters: ['cloud'],
+          list: () => (type, o) => api().list(type, o),
+        });
+        return { entityRef, targets, problems };
+      },
       permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
       settings: { rolloutTimeoutMs: 15_000, rolloutPollIntervalMs: 100 },
-      // The entity runs in cloud/jobs; scoping has tests of its own
-      // (test/scaffolder-onboarding.test.ts), these are about the apply.
-      onboardingTargets: async entityRef => ({
-        entityRef,
-        targets: [{ cluster: 'cloud', namespace: NAMESPACE }],
-        problems: [],
-      }),
     });
     const outputs: Outputs = {};
     try {
@@ -470,5 +500,21 @@ subjects:
       message:
         /networkpolicies.networking.k8s.io "meshlens-default" is forbidden: User "system:serviceaccount:meshlens:onboarder" cannot patch resource "networkpolicies"/,
     });
+  });
+});
+
+describe('mesh:namespace:onboard: the RBAC it needs', () => {
+  it("sent only requests deploy/rbac.yaml's onboarding ClusterRole allows, and none for a Secret", () => {
+    // The runs above: dry runs, applies, rollbacks, Leases and rollouts.
+    assertReplayAllowed(
+      deployRbacRequests,
+      [ONBOARDING_ROLE],
+      [
+        'create coordination.k8s.io/leases',
+        'delete security.istio.io/authorizationpolicies',
+        'patch /namespaces',
+        'patch apps/deployments',
+      ],
+    );
   });
 });

@@ -4,7 +4,7 @@
  * patches, conflicts, the simulated Deployment controller and injector.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,23 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { startDemoCluster, DemoCluster } from '../packages/demo-cluster/src';
+import {
+  startDemoCluster,
+  DemoCluster,
+  findResource,
+  RequestRecord,
+} from '../packages/demo-cluster/src';
+import {
+  assertReplayAllowed,
+  deployRbacMode,
+  ONBOARDING_ROLE,
+} from './support/deployRbac';
+import { BATCH_JOBS } from './support/batchJobs';
+import { localGitOpsRepoFactory } from './support/localGitOpsRepo';
+import {
+  PullRequestSeen,
+  publishPullRequestDouble,
+} from './support/publishPullRequestDouble';
 import scaffolderModuleMesh, {
   createMeshNamespaceOnboardAction,
 } from '../plugins/scaffolder-backend-module-mesh/src';
@@ -44,18 +60,7 @@ const demoEntities = [
     .split(/^---$/m)
     .map(doc => parseYaml(doc))
     .filter(e => e?.kind === 'Component'),
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'batch-jobs',
-      annotations: {
-        'backstage.io/kubernetes-id': 'batch-jobs',
-        'backstage.io/kubernetes-namespace': 'jobs',
-        'backstage.io/kubernetes-cluster': 'cloud',
-      },
-    },
-  },
+  BATCH_JOBS,
 ];
 
 /** The component whose annotations name this cluster and namespace. */
@@ -84,14 +89,23 @@ const silentLogger: any = {
   },
 };
 
+/** The action's token: deploy/rbac.yaml's service account in the demo's RBAC mode. */
+const ACTION_TOKEN = 'meshlens-onboarding-token';
+
 describe('mesh:namespace:onboard against the demo cluster', () => {
   let demo: DemoCluster;
   let workspace: string;
+  const requests: RequestRecord[] = [];
 
-  const api = (cluster: 'homelab' | 'cloud') =>
+  /** The test's own client (full access), or the action's (`as: 'action'`). */
+  const api = (cluster: 'homelab' | 'cloud', as?: 'action') =>
     new KubernetesClient({
       baseUrl: demo.apiUrls[cluster],
-      headers: async () => ({ Authorization: `Bearer demo-${cluster}-token` }),
+      headers: async () => ({
+        Authorization: `Bearer ${
+          as === 'action' ? ACTION_TOKEN : `demo-${cluster}-token`
+        }`,
+      }),
     });
 
   async function onboard(
@@ -99,7 +113,8 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     options: { isDryRun?: boolean } = {},
   ): Promise<Outputs> {
     const action = createMeshNamespaceOnboardAction({
-      kubernetes: ({ cluster }) => api(cluster as 'homelab' | 'cloud'),
+      kubernetes: ({ cluster }) =>
+        api(cluster as 'homelab' | 'cloud', 'action'),
       // The mesh plugin's resolution (mesh-node), against the demo API server.
       onboardingTargets: async entityRef => {
         const entity = demoEntities.find(
@@ -155,6 +170,8 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     demo = await startDemoCluster({
       ports: { homelab: 0, cloud: 0 },
       prometheus: false,
+      rbac: deployRbacMode(ACTION_TOKEN),
+      onRequest: (_cluster, r) => requests.push(r),
     });
   });
 
@@ -350,6 +367,14 @@ describe('mesh:namespace:onboard against the demo cluster', () => {
     );
     assert.deepEqual(pa?.spec, { mtls: { mode: 'PERMISSIVE' } });
   });
+
+  it("sent only requests deploy/rbac.yaml's onboarding ClusterRole allows, and none for a Secret", () => {
+    assertReplayAllowed(
+      requests,
+      [ONBOARDING_ROLE],
+      ['patch /namespaces', 'create coordination.k8s.io/leases'],
+    );
+  });
 });
 
 describe('the "Mesh my service" template through the scaffolder, with the mesh backend', () => {
@@ -378,6 +403,19 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
   }
 
   const clusterWrites: string[] = [];
+  const requests: RequestRecord[] = [];
+  /** The GitOps repository the pull-request path fetches its ADRs from. */
+  const gitops = mkdtempSync(join(tmpdir(), 'meshlens-gitops-'));
+  mkdirSync(join(gitops, 'docs/adrs'), { recursive: true });
+  writeFileSync(
+    join(gitops, 'docs/adrs/0007-use-flux-for-delivery.md'),
+    '# 7. Use Flux for delivery\n',
+  );
+  const pullRequests: PullRequestSeen[] = [];
+  /** The writes that are not dry runs, with their query. */
+  const committedWrites: string[] = [];
+  /** Runs once, right after the first write sent with dryRun=All. */
+  let afterFirstDryRun: (() => void) | undefined;
   const values = {
     entityRef: 'component:default/legacy-reports',
     target: { cluster: 'homelab', namespace: 'reports' },
@@ -438,9 +476,19 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     demo = await startDemoCluster({
       ports: { homelab: 0, cloud: 0 },
       prometheus: false,
+      // The backend's tokens are deploy/rbac.yaml's service account.
+      rbac: deployRbacMode('demo-homelab-token', 'demo-cloud-token'),
       onRequest: (cluster, r) => {
+        requests.push(r);
         if (!['get', 'list', 'watch'].includes(r.verb)) {
           clusterWrites.push(`${cluster} ${r.method} ${r.path}`);
+          const dryRun = new URLSearchParams(r.query).get('dryRun') === 'All';
+          if (!dryRun) committedWrites.push(`${cluster} ${r.method} ${r.path}`);
+          if (dryRun && afterFirstDryRun) {
+            const hook = afterFirstDryRun;
+            afterFirstDryRun = undefined;
+            hook();
+          }
         }
       },
     });
@@ -463,6 +511,13 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
         scaffolderModuleMesh,
         meshPlugin,
         databaseFactory,
+        localGitOpsRepoFactory({
+          owner: 'acme',
+          repo: 'gitops',
+          branch: 'main',
+          root: gitops,
+        }),
+        publishPullRequestDouble(pullRequests),
         mockServices.rootConfig.factory({
           data: {
             backend: {
@@ -525,6 +580,7 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     await backend?.stop();
     await demo?.stop();
     await Promise.all(databases.map(db => db.destroy()));
+    rmSync(gitops, { recursive: true, force: true });
   });
 
   async function runTask(taskValues: Record<string, unknown>) {
@@ -575,8 +631,8 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     assert.deepEqual(clusterWrites, []);
   });
 
-  it('shows the change set in a dry run of the template and changes nothing', async () => {
-    assert.equal(await namespaceAnnotation(), undefined);
+  /** The template, run with the scaffolder's dry-run API. */
+  async function dryRun(dryRunValues: Record<string, unknown>) {
     const template = parseYaml(
       readFileSync(
         resolve(
@@ -591,13 +647,19 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
       headers,
       body: JSON.stringify({
         template,
-        values,
+        values: dryRunValues,
         secrets: {},
         directoryContents: [],
       }),
     });
     const body = await res.json();
     assert.equal(res.status, 200, JSON.stringify(body));
+    return body;
+  }
+
+  it('shows the change set in a dry run of the template and changes nothing', async () => {
+    assert.equal(await namespaceAnnotation(), undefined);
+    const body = await dryRun(values);
     const changeSet = body.output.text.find(
       (t: any) => t.title === 'Change set',
     );
@@ -607,6 +669,102 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     );
     const adr = body.output.text.find((t: any) => t.title.startsWith('ADR 1 '));
     assert.match(adr.content, /# Use Linkerd for legacy-reports/);
+    assertPreviewShown(body.output);
+    assert.equal(await namespaceAnnotation(), undefined);
+  });
+
+  it('renders the manifests and the ADR for a pull request up to the publish step, in a dry run without the network', async () => {
+    const before = committedWrites.length;
+    const body = await dryRun({
+      ...values,
+      delivery: 'pull-request',
+      repoUrl: 'github.com?owner=acme&repo=gitops',
+      targetBranch: 'main',
+      adrDirectory: 'docs/adrs',
+    });
+    assert.equal(pullRequests.length, 1, JSON.stringify(body.log?.slice(-5)));
+    const [pr] = pullRequests;
+    assert.deepEqual(
+      {
+        repoUrl: pr.input.repoUrl,
+        branchName: pr.input.branchName,
+        targetBranchName: pr.input.targetBranchName,
+        title: pr.input.title,
+      },
+      {
+        repoUrl: 'github.com?owner=acme&repo=gitops',
+        branchName: 'meshlens/onboard-reports-linkerd',
+        targetBranchName: 'main',
+        title: 'Mesh: put legacy-reports into linkerd',
+      },
+    );
+    // The ADR is numbered after those fetched from the repository.
+    const adr = pr.files.find(f => /^docs\/adrs\/0008-.*\.md$/.test(f));
+    assert.ok(adr, pr.files.join('\n'));
+    assert.ok(pr.files.includes('docs/adrs/0007-use-flux-for-delivery.md'));
+    const manifests = pr.files.filter(f =>
+      f.startsWith('mesh/homelab/reports/'),
+    );
+    assert.ok(manifests.length > 0, pr.files.join('\n'));
+    assert.match(
+      String(pr.input.description),
+      /Wrote \d+ manifest files for homelab\/reports \(linkerd\); the cluster was not changed\./,
+    );
+    assert.ok(
+      String(pr.input.description).includes(`Decision record: \`${adr}\``),
+    );
+    assert.deepEqual(
+      body.output.links.filter((l: any) => l.title.startsWith('Pull request')),
+      [
+        {
+          title: 'Pull request (manifests and ADR)',
+          url: 'https://github.com/acme/gitops/pull/1',
+        },
+      ],
+    );
+    assert.deepEqual(committedWrites.slice(before), []);
+    assert.equal(await namespaceAnnotation(), undefined);
+  });
+
+  /** The task output shows the API server's dry-run answer per object. */
+  function assertPreviewShown(output: any) {
+    const preview = output.text.find((t: any) => t.title.startsWith('Preview'));
+    assert.ok(preview, JSON.stringify(output.text.map((t: any) => t.title)));
+    assert.match(
+      preview.content,
+      /^- Namespace reports: annotation linkerd.io\/inject=enabled: \*\*ok\*\*, the API server accepts it \(dry run\)\n- Restart Deployment reports\/.*: \*\*ok\*\*, the API server accepts it \(dry run\)\n/,
+    );
+    assert.match(preview.content, /\nPlan `sha256:[0-9a-f]{64}`\n$/);
+  }
+
+  it('applies only the plan it previewed: a cluster changed after the preview stops the apply before any write', async () => {
+    committedWrites.length = 0;
+    // Another tool annotates the namespace while the preview runs, so the
+    // plan the apply step reads under its Lease is not the one previewed.
+    afterFirstDryRun = () => {
+      const store = demo.clusters.homelab.state.store;
+      const type = findResource('', 'v1', 'namespaces')!;
+      const ns = store.get(type, undefined, 'reports')!;
+      ns.metadata.annotations = {
+        ...ns.metadata.annotations,
+        'example.com/touched-by': 'another-tool',
+      };
+      store.put(type, ns);
+    };
+    const { task, events } = await runTask(values);
+    const log = events.map((e: any) => e.body?.message ?? '').join('\n');
+    assert.equal(afterFirstDryRun, undefined, 'the preview sent no dry run');
+    assert.equal(task.status, 'failed', log);
+    assert.match(
+      log,
+      /The cluster changed since the preview: the plan previewed \(sha256:[0-9a-f]{64}\) is not the plan now \(sha256:[0-9a-f]{64}\); nothing was changed/,
+    );
+    // Only the apply step's Lease was written (taken, then released).
+    assert.deepEqual(
+      committedWrites.filter(w => !w.includes('/leases')),
+      [],
+    );
+    assert.ok(committedWrites.length > 0, 'the apply step took no Lease');
     assert.equal(await namespaceAnnotation(), undefined);
   });
 
@@ -627,6 +785,7 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
       icon: 'catalog',
       url: '/catalog/default/component/legacy-reports/mesh',
     });
+    assertPreviewShown(completion.body.output);
 
     const status = await meshStatus();
     const reports = status.clusters.find(
@@ -641,5 +800,15 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     );
     assert.ok(pods > 0);
     assert.equal(meshed, pods);
+  });
+
+  it("sent only requests deploy/rbac.yaml's reader and onboarding ClusterRoles allow", () => {
+    // The mesh backend's reads and the action's writes share the cluster's
+    // service account, as they do with the Kubernetes plugin's config.
+    assertReplayAllowed(
+      requests,
+      ['meshlens-reader', ONBOARDING_ROLE],
+      ['patch apps/deployments', 'list /pods'],
+    );
   });
 });

@@ -4,7 +4,10 @@
  *
  * Starts the demo with the README's start command (as `make test` does, after
  * it has installed everything), or uses an app already running at
- * MESHLENS_APP_URL. Screenshots go to test-results/ (git-ignored).
+ * MESHLENS_APP_URL. Screenshots go to test-results/ (git-ignored). The
+ * onboarding test needs a guest of payments-team (start that app with
+ * APP_CONFIG_auth_providers_guest_userEntityRef=user:default/grace); it takes
+ * reports out of the mesh again afterwards.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT, RunningMeshlens, startMeshlens } from '../support/meshlens';
 import { assertNearPlan, planned } from '../support/trafficPlan';
+import { KUBE_RESOURCES, KubernetesClient } from '../../plugins/mesh-node/src';
 import { TRAFFIC_PLAN } from '../../packages/demo-cluster/src/traffic/plan';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
@@ -30,6 +34,13 @@ const CHROMIUM_ARGS = [
 ];
 /** The tab queries the backend, which queries Kubernetes and Prometheus. */
 const DATA_TIMEOUT_MS = 60_000;
+/** Checks, ADR, preview, apply and the rollout of the onboarding task. */
+const TASK_TIMEOUT_MS = 180_000;
+/** The demo's homelab API server, as app-config.yaml reaches it. */
+const HOMELAB_API = new KubernetesClient({
+  baseUrl: 'http://127.0.0.1:16443',
+  headers: async () => ({ Authorization: 'Bearer demo-homelab-token' }),
+});
 
 const DEMO_COMPONENTS = [
   'inventory',
@@ -187,7 +198,11 @@ describe('the Meshlens frontend in the demo app', () => {
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
     if (!appUrl) {
-      meshlens = await startMeshlens();
+      // Signed in as grace, of payments-team: legacy-reports is theirs, so
+      // the demo's policy lets her onboard it (reads are everyone's).
+      meshlens = await startMeshlens(undefined, {
+        APP_CONFIG_auth_providers_guest_userEntityRef: 'user:default/grace',
+      });
       appUrl = meshlens.appUrl;
     }
     assert.ok(
@@ -210,8 +225,62 @@ describe('the Meshlens frontend in the demo app', () => {
 
   after(async () => {
     await browser?.close();
+    // A demo this test did not start keeps its state: leave reports as it was.
+    if (reportsOnboarded && !meshlens) await takeReportsOutOfTheMesh();
     await meshlens?.stop();
   });
+
+  let reportsOnboarded = false;
+
+  /** Removes reports' enrolment marker and restarts it until no pod has a proxy. */
+  async function takeReportsOutOfTheMesh() {
+    await HOMELAB_API.mergePatch(
+      KUBE_RESOURCES.namespace,
+      'reports',
+      undefined,
+      {
+        metadata: { annotations: { 'linkerd.io/inject': null } },
+      },
+    );
+    const restartedAt = new Date().toISOString();
+    for (const d of await HOMELAB_API.list(KUBE_RESOURCES.deployment, {
+      namespace: 'reports',
+    })) {
+      await HOMELAB_API.mergePatch(
+        KUBE_RESOURCES.deployment,
+        d.metadata.name,
+        'reports',
+        {
+          spec: {
+            template: {
+              metadata: {
+                annotations: {
+                  'kubectl.kubernetes.io/restartedAt': restartedAt,
+                },
+              },
+            },
+          },
+        },
+      );
+    }
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const pods = await HOMELAB_API.list(KUBE_RESOURCES.pod, {
+        namespace: 'reports',
+      });
+      const proxied = pods.filter(
+        p =>
+          !p.metadata.deletionTimestamp &&
+          p.metadata.labels?.['linkerd.io/control-plane-ns'],
+      );
+      if (proxied.length === 0) return;
+      assert.ok(
+        Date.now() < deadline,
+        `reports still has meshed pods: ${proxied.map(p => p.metadata.name)}`,
+      );
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
 
   /**
    * Opens a page of the app, signing in as the guest when the app asks (at
@@ -419,6 +488,143 @@ describe('the Meshlens frontend in the demo app', () => {
     assert.match(await component.inputValue(), /legacy-reports/);
     await page.screenshot({
       path: join(RESULTS, 'mesh-my-service-prefilled.png'),
+      fullPage: true,
+    });
+  });
+
+  it('meshes legacy-reports through the template: entity prefilled, namespace picked, previewed by the API server, enrolled after the rollout', async () => {
+    await visit('/catalog/default/component/legacy-reports/mesh');
+    const start = page.getByRole('button', { name: 'Mesh my service' });
+    await start.waitFor({ timeout: DATA_TIMEOUT_MS });
+    await start.click();
+    await page.waitForURL(/\/create\/templates\/default\/mesh-my-service/);
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('input')].some(i =>
+          /legacy-reports/.test(i.value),
+        ),
+      undefined,
+      { timeout: 30_000 },
+    );
+
+    // The picker offers where the entity runs, from the mesh backend.
+    const picker = page.getByRole('button', { name: /Cluster and namespace/ });
+    await picker.waitFor({ timeout: 30_000 });
+    // Enabled once the backend answered where legacy-reports runs.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[aria-haspopup="listbox"]')].some(
+          b =>
+            /Cluster and namespace/.test(
+              document.getElementById(
+                (b.getAttribute('aria-labelledby') ?? '').split(' ')[0],
+              )?.textContent ?? '',
+            ) && b.getAttribute('aria-disabled') !== 'true',
+        ),
+      undefined,
+      { timeout: DATA_TIMEOUT_MS },
+    );
+    await picker.click();
+    const options = page.getByRole('option');
+    assert.deepEqual(
+      (await options.allTextContents()).map(o => o.trim()),
+      ['reports in homelab'],
+    );
+    await options.first().click();
+    assert.match((await picker.textContent()) ?? '', /reports in homelab/);
+
+    // Mesh (Linkerd, permissive, no policy), then delivery (apply): the defaults.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Inbound policy').first().waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .getByText('Per-pod memory budget', { exact: false })
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: 'Review' }).click();
+    const create = page.getByRole('button', { name: 'Create' });
+    await create.waitFor({ timeout: 10_000 });
+    await page.screenshot({
+      path: join(RESULTS, 'mesh-my-service-review.png'),
+      fullPage: true,
+    });
+    await create.click();
+    reportsOnboarded = true;
+    await page.waitForURL(/\/create\/tasks\//);
+
+    // The first text output is the preview: the API server's dry-run answer per object.
+    const preview = page.getByRole('heading', {
+      name: "Preview (the API server's answers, dry run)",
+    });
+    const failed = page.getByText(/^(Failed|Error)/).first();
+    await preview.or(failed).first().waitFor({ timeout: TASK_TIMEOUT_MS });
+    await page.screenshot({
+      path: join(RESULTS, 'mesh-my-service-task.png'),
+      fullPage: true,
+    });
+    assert.ok(await preview.isVisible(), 'the task failed; see the screenshot');
+    const answers = page.getByRole('listitem').filter({
+      hasText: 'the API server accepts it (dry run)',
+    });
+    assert.deepEqual(
+      (await answers.allTextContents())
+        .map(a => a.trim())
+        .filter(a => a.startsWith('Namespace ')),
+      [
+        'Namespace reports: annotation linkerd.io/inject=enabled: ok, the API server accepts it (dry run)',
+      ],
+    );
+    assert.ok(
+      (await answers.allTextContents()).some(a =>
+        /^Restart Deployment reports\/legacy-reports/.test(a.trim()),
+      ),
+    );
+    assert.match(
+      (await page
+        .getByText(/^Plan sha256:/)
+        .first()
+        .textContent()) ?? '',
+      /^Plan sha256:[0-9a-f]{64}$/,
+    );
+
+    // The tab shows the namespace enrolled once the backend's cache (TTL) has it.
+    await page.getByRole('link', { name: 'Mesh tab of the component' }).click();
+    await page.waitForURL(
+      /\/catalog\/default\/component\/legacy-reports\/mesh/,
+    );
+    const deadline = Date.now() + (CACHE_TTL_SECONDS + 30) * 1000;
+    for (;;) {
+      const section = page.getByRole('region', {
+        name: 'Mesh status in homelab/reports',
+      });
+      const meshed = section.getByText('Linkerd · sidecar', { exact: true });
+      try {
+        await meshed.first().waitFor({ timeout: 5_000 });
+        const row = section
+          .getByRole('table', { name: 'Workloads in homelab/reports' })
+          .getByRole('row', { name: /\/legacy-reports\b/ })
+          .first();
+        await row.waitFor({ timeout: 10_000 });
+        assert.equal(
+          await row
+            .getByRole('img', { name: /^mTLS / })
+            .getAttribute('aria-label'),
+          'mTLS automatic',
+        );
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) {
+          await page.screenshot({
+            path: join(RESULTS, 'mesh-tab-legacy-reports-enrolled-failed.png'),
+            fullPage: true,
+          });
+          throw e;
+        }
+        await page.reload();
+      }
+    }
+    await page.screenshot({
+      path: join(RESULTS, 'mesh-tab-legacy-reports-enrolled.png'),
       fullPage: true,
     });
   });

@@ -46,12 +46,13 @@ async function waitFor(
  */
 export async function startMeshlens(
   timeoutMs = 8 * 60_000,
+  env: Record<string, string> = {},
 ): Promise<RunningMeshlens> {
   const runId = randomUUID();
   let log = '';
   const child = spawn('make', ['start'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, MESHLENS_RUN_ID: runId, BROWSER: 'none' },
+    env: { ...process.env, ...env, MESHLENS_RUN_ID: runId, BROWSER: 'none' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that stop() can signal it as a terminal would.
     detached: true,

@@ -48,6 +48,70 @@ describe('deploy/rbac.yaml', () => {
     expect(JSON.stringify(docs)).not.toMatch(/secrets/);
   });
 
+  it('grants onboarding exactly the writes it makes, on the kinds the adapters write, and nothing on Secrets', () => {
+    const onboarding = docs.find(
+      d =>
+        d.kind === 'ClusterRole' && d.metadata.name === 'meshlens-onboarding',
+    );
+    const writes = ['create', 'get', 'patch', 'update', 'delete'];
+    const written = new Set(
+      [
+        // Every mesh's default-deny companion (onboarding/changeSet.ts).
+        KUBE_RESOURCES.networkPolicy,
+        ...defaultMeshAdapters().flatMap(
+          a => a.onboarding?.writesResources ?? [],
+        ),
+      ].map(t => `${groupOf(t)}/${t.plural}`),
+    );
+    const granted: Record<string, string[]> = {};
+    for (const rule of onboarding.rules) {
+      expect(rule.resourceNames).toBeUndefined();
+      for (const group of rule.apiGroups) {
+        for (const resource of rule.resources) {
+          expect(resource).not.toBe('*');
+          expect(group).not.toBe('*');
+          const key = `${group}/${resource}`;
+          granted[key] = [...(granted[key] ?? []), ...rule.verbs];
+        }
+      }
+    }
+    const policyKinds = Object.keys(granted).filter(k =>
+      writes.every(verb => granted[k].includes(verb)),
+    );
+    expect(policyKinds.sort()).toEqual([...written].sort());
+    const expected: Record<string, string[]> = {
+      ...Object.fromEntries([...written].map(k => [k, writes])),
+      '/namespaces': ['get', 'patch'],
+      '/pods': ['list'],
+      // The control planes' own settings and trust roots.
+      '/configmaps': ['get'],
+      'coordination.k8s.io/leases': ['create', 'get', 'update', 'delete'],
+      'apps/deployments': ['get', 'list', 'patch'],
+      'apps/statefulsets': ['get', 'list', 'patch'],
+      'apps/daemonsets': ['get', 'list', 'patch'],
+      // Control-plane detection: the mesh-wide mode in the root namespace.
+      'security.istio.io/peerauthentications': [...writes, 'list'],
+    };
+    // The rollout lists what the adapters detect a data plane by.
+    for (const t of defaultMeshAdapters().flatMap(a => a.detectionResources)) {
+      const key = `${groupOf(t)}/${t.plural}`;
+      if (!expected[key]?.includes('list')) {
+        expected[key] = [...(expected[key] ?? []), 'list'];
+      }
+    }
+    expect(granted).toEqual(expected);
+    expect(Object.keys(granted)).not.toContain('/secrets');
+  });
+
+  it('binds the onboarding role to the same service account, in its own binding', () => {
+    const bindings = docs.filter(d => d.kind === 'ClusterRoleBinding');
+    expect(bindings.map(b => b.roleRef.name)).toEqual([
+      'meshlens-reader',
+      'meshlens-onboarding',
+    ]);
+    expect(bindings[1].subjects).toEqual(bindings[0].subjects);
+  });
+
   it('binds the role to the service account it creates', () => {
     const binding = docs.find(d => d.kind === 'ClusterRoleBinding');
     const account = docs.find(d => d.kind === 'ServiceAccount');

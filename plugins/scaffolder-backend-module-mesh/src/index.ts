@@ -10,6 +10,7 @@ export { createMeshNamespaceOnboardAction } from './actions/meshNamespaceOnboard
 export type { MeshNamespaceOnboardActionOptions } from './actions/meshNamespaceOnboard';
 export type { OnboardingTargetsResolver } from './actions/onboardingScope';
 export { createMeshCheckAction } from './actions/meshCheck';
+export type { MeshCheckActionOptions } from './actions/meshCheck';
 export { createMeshAdrCreateAction } from './actions/meshAdrCreate';
 export type {
   KubernetesClientFactory,

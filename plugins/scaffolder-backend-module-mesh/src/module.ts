@@ -74,10 +74,12 @@ export const scaffolderModuleMesh = createBackendModule({
             adapters,
             auditor,
           }),
-          // mesh:check is not scoped to an entity, so it reads as the initiator.
+          // mesh:check reads as the initiator, unless scoped to an entity
+          // (as in the template): then where it runs, as onboarding does.
           createMeshCheckAction({
             kubernetes: ({ cluster, credentials }) =>
               proxy.cluster(cluster, credentials),
+            entityScopedKubernetes: kubernetes,
             meshStatus,
             settings,
             adapters,

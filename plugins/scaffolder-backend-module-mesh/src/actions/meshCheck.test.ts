@@ -8,7 +8,12 @@ import {
   linkerdControlPlane,
   namespace,
 } from '../__testUtils__/fixtures';
-import { actionOptions, fakeCluster, statusWith } from '../__testUtils__/setup';
+import {
+  actionOptions,
+  entityAt,
+  fakeCluster,
+  statusWith,
+} from '../__testUtils__/setup';
 import { createMeshCheckAction } from './meshCheck';
 
 describe('mesh:check', () => {
@@ -55,6 +60,51 @@ describe('mesh:check', () => {
       ['strict-mtls-callers', 'pass'],
     ]);
     expect(fake.mutations()).toEqual([]);
+  });
+
+  describe('with an entityRef and an entity-scoped identity', () => {
+    const ref = 'component:default/sensor-gateway';
+    function scopedCheck(namespaceInput: string) {
+      const base = actionOptions({
+        entities: [entityAt(ref, 'homelab', 'sensors')],
+      });
+      const used: string[] = [];
+      const action = createMeshCheckAction({
+        ...base,
+        kubernetes: o => {
+          used.push('initiator');
+          return base.kubernetes(o);
+        },
+        entityScopedKubernetes: o => {
+          used.push('scoped');
+          return base.kubernetes(o);
+        },
+      });
+      const ctx = createMockActionContext({
+        input: {
+          cluster: 'homelab',
+          namespace: namespaceInput,
+          mesh: 'linkerd',
+          entityRef: ref,
+        } as any,
+      });
+      return { used, result: action.handler(ctx as any) };
+    }
+
+    it('reads with the scoped identity where the entity runs', async () => {
+      const { used, result } = scopedCheck('sensors');
+      await result;
+      expect(used).toEqual(['scoped']);
+    });
+
+    it('refuses a namespace the entity does not run in, before reading it', async () => {
+      fake.add('homelab', namespace('payments'));
+      const { used, result } = scopedCheck('payments');
+      await expect(result).rejects.toThrow(
+        /homelab\/payments is not where component:default\/sensor-gateway runs/,
+      );
+      expect(used).toEqual([]);
+    });
   });
 
   it('fails the task on an unhealthy control plane, saying what is not ready', async () => {

@@ -6,11 +6,34 @@ import { describeProblems, runPreflightChecks } from '../onboarding/checks';
 import { parseOnboardingRequest } from '../onboarding/validation';
 import { examples } from './meshCheck.examples';
 import {
+  assertOnboardingScope,
+  OnboardingTargetsResolver,
+  onboardingTargetsResolver,
+} from './onboardingScope';
+import {
   dataPlaneInputDescription,
+  KubernetesClientFactory,
   MeshClusterActionOptions,
   meshInputDescription,
   onboardingMeshes,
 } from './options';
+
+/**
+ * What `mesh:check` needs besides the cluster access.
+ * @public
+ */
+export interface MeshCheckActionOptions
+  extends Omit<MeshClusterActionOptions, 'permissions'> {
+  /**
+   * The cluster access for a check with an `entityRef`, once the cluster
+   * and namespace are known to be where the entity runs (the module's own
+   * identity, as onboarding writes with); without it, or without an
+   * `entityRef`, `kubernetes` reads as the initiator.
+   */
+  entityScopedKubernetes?: KubernetesClientFactory;
+  /** Where an entity may be onboarded; default the mesh status service's. */
+  onboardingTargets?: OnboardingTargetsResolver;
+}
 
 /**
  * `mesh:check`: the pre-flight checks of onboarding as a step of their own.
@@ -18,7 +41,7 @@ import {
  * @public
  */
 export function createMeshCheckAction(
-  options: Omit<MeshClusterActionOptions, 'permissions'>,
+  options: MeshCheckActionOptions,
 ): StableTemplateAction {
   const settings = { ...DEFAULT_ONBOARDING_SETTINGS, ...options.settings };
   const meshes = onboardingMeshes(options.adapters);
@@ -72,7 +95,7 @@ export function createMeshCheckAction(
           z
             .string({
               description:
-                'The catalog entity running in the namespace, for the STRICT check.',
+                'The catalog entity running in the namespace, for the STRICT check; with it the cluster and namespace must be where its Kubernetes annotations resolve.',
             })
             .optional(),
         allowWarnings: z =>
@@ -102,7 +125,21 @@ export function createMeshCheckAction(
         ctx.logger.warn(m),
       );
       const credentials = await ctx.getInitiatorCredentials();
-      const api = options.kubernetes({ cluster: request.cluster, credentials });
+      const scoped = ctx.input.entityRef && options.entityScopedKubernetes;
+      if (scoped) {
+        // As for onboarding: only where the entity runs, before any read.
+        await assertOnboardingScope({
+          entityRef: ctx.input.entityRef!,
+          cluster: request.cluster,
+          namespace: request.namespace,
+          credentials,
+          resolve: onboardingTargetsResolver(options),
+        });
+      }
+      const api = (scoped || options.kubernetes)({
+        cluster: request.cluster,
+        credentials,
+      });
       const { checks } = await runPreflightChecks({
         api,
         meshes,

@@ -555,6 +555,30 @@ describe('mesh:namespace:onboard', () => {
       );
     });
 
+    it('hashes an empty preview too, so an apply after it stops when changes appeared in between', async () => {
+      const input = {
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+      };
+      await run(input).done;
+      const preview = run(input, { isDryRun: true });
+      await preview.done;
+      const { planHash, changes } = outputs(preview.ctx);
+      expect(changes).toEqual([]);
+      expect(planHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+      // Someone takes the namespace out of the mesh after the preview.
+      fake.put('homelab', '/api/v1/namespaces/sensors', namespace('sensors'));
+      const before = fake.snapshot('homelab');
+      const written = writes().length;
+      await expect(run({ ...input, planHash }).done).rejects.toThrow(
+        /^The cluster changed since the preview: the plan previewed \(sha256:[0-9a-f]{64}\) is not the plan now .*nothing was changed\. Preview again, then apply\. The plan now:\n- Namespace sensors: annotation linkerd\.io\/inject=enabled$/s,
+      );
+      expect(writes()).toHaveLength(written);
+      expect(fake.snapshot('homelab')).toEqual(before);
+    });
+
     it('restarts the workloads without a proxy and waits until meshed pods = pods', async () => {
       fake.add(
         'homelab',

@@ -29,7 +29,11 @@ export interface OnboardingResult {
   summary: string;
   /** The API server's answer per write, sent with dryRun=All. */
   preview: PreviewResult[];
-  /** The hash of the plan previewed or applied; empty when nothing changes. */
+  /**
+   * The hash of the plan previewed or applied; with nothing to change, the
+   * hash of the empty plan, so an apply after such a preview still stops
+   * when the cluster changed in between.
+   */
   planHash: string;
 }
 
@@ -170,16 +174,16 @@ export async function onboardNamespace(options: {
     };
   }
 
-  const nothingToChange = (unchanged: string[]): OnboardingResult => ({
+  const nothingToChange = (plan: Plan): OnboardingResult => ({
     ...base,
     changes: [],
     preview: [],
-    planHash: '',
+    planHash: plan.hash,
     summary: `Nothing to change: ${target} is already onboarded to ${
       request.mesh
-    } as requested (${unchanged.join(', ')}).${notes}`,
+    } as requested (${plan.unchanged.join(', ')}).${notes}`,
   });
-  if (first.writes.length === 0) return nothingToChange(first.unchanged);
+  if (first.writes.length === 0) return nothingToChange(first);
 
   if (options.dryRun) {
     const preview = await previewWrites(api, first.writes, calls);
@@ -244,7 +248,7 @@ export async function onboardNamespace(options: {
     })) as unknown as Plan & { preview: PreviewResult[] };
     plan = checked;
     preview = checked.preview;
-    if (plan.writes.length === 0) return nothingToChange(plan.unchanged);
+    if (plan.writes.length === 0) return nothingToChange(plan);
     const waits = options.restartWorkloads && mesh.dataPlane.waitForPods;
     await applyPlan({
       api,
