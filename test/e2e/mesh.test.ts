@@ -397,6 +397,50 @@ describe('the Meshlens frontend in the demo app', () => {
     });
   }
 
+  // The mesh tax per data plane: a sidecar's own container, ztunnel and
+  // the waypoint shared by traffic, the Cilium agent shared by the node.
+  for (const c of [
+    { entity: 'storefront', where: 'homelab/storefront', shared: null },
+    { entity: 'orders', where: 'cloud/orders', shared: null },
+    {
+      entity: 'recommendations',
+      where: 'cloud/recommendations',
+      shared: 'ztunnel',
+    },
+    {
+      entity: 'sensor-gateway',
+      where: 'homelab/sensors',
+      shared: 'cilium-agent',
+    },
+  ]) {
+    it(`shows what the proxies of ${c.entity} cost against its application`, async () => {
+      await openTab(c.entity, c.where);
+      const table = page.getByRole('table', { name: 'Cost per workload' });
+      await table.waitFor({ timeout: DATA_TIMEOUT_MS });
+      const row = table.getByRole('row').filter({ hasText: c.where }).first();
+      await row.waitFor({ timeout: 10_000 });
+      const cells = (await row.getByRole('cell').allTextContents()).map(t =>
+        t.trim(),
+      );
+      // Workload, pods, proxy CPU, proxy memory, application CPU and memory.
+      const [, pods, proxyCpu, proxyMemory, appCpu, appMemory, share] = cells;
+      assert.ok(Number(pods) > 0, `${c.entity}: pods in ${cells.join(' | ')}`);
+      for (const [what, value, unit] of [
+        ['proxy CPU', proxyCpu, /^\d+(\.\d+)?m$/],
+        ['proxy memory', proxyMemory, /^\d+(\.\d+)? MiB$/],
+        ['application CPU', appCpu, /^\d+(\.\d+)?m$/],
+        ['application memory', appMemory, /^\d+(\.\d+)? MiB$/],
+      ] as const) {
+        assert.match(value, unit, `${c.entity}: ${what} measured`);
+        assert.ok(parseFloat(value) > 0, `${c.entity}: ${what} above 0`);
+      }
+      assert.match(share, /^CPU \d+(\.\d+)?% · memory \d+(\.\d+)?%$/);
+      if (c.shared) {
+        assert.match(cells[0], new RegExp(`incl\\. .*${c.shared}`));
+      }
+    });
+  }
+
   for (const m of DEMO_MISTAKES) {
     it(`shows the demo mistake ${m.id} (${m.title}) on ${m.entity}`, async () => {
       await visit(`/catalog/default/component/${m.entity}/mesh`);
