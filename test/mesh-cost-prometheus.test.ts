@@ -206,6 +206,25 @@ const CLOUD: PodSpec[] = [
     labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
     containers: { 'istio-proxy': [0.025, 60 * MB] },
   },
+  // A second ambient namespace with its own waypoint: its usage is
+  // catalog's alone, whatever the reviews waypoint carries.
+  {
+    namespace: 'catalog',
+    name: 'catalog-8b7c-a',
+    workload: 'catalog',
+    node: 'c2',
+    annotations: ambient,
+    containers: { catalog: [0.08, 120 * MiB] },
+  },
+  {
+    namespace: 'catalog',
+    name: 'waypoint-9c8d-a',
+    workload: 'waypoint',
+    node: 'c2',
+    annotations: ambient,
+    labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
+    containers: { 'istio-proxy': [0.015, 50 * MB] },
+  },
   {
     namespace: 'istio-system',
     name: 'ztunnel-c1',
@@ -240,8 +259,14 @@ const CLOUD: PodSpec[] = [
   },
 ];
 
-/** Requests/s through the waypoint, by destination workload. */
-const WAYPOINT_RPS = { reviews: 10, ratings: 30 };
+/**
+ * Requests/s through each waypoint (`namespace/pod` of its pod, the
+ * scrape's target labels), by destination workload.
+ */
+const WAYPOINT_RPS: Record<string, Record<string, number>> = {
+  'reviews/waypoint-6b5a-a': { reviews: 10, ratings: 30 },
+  'catalog/waypoint-9c8d-a': { catalog: 5 },
+};
 
 function podObject(p: PodSpec): KubeObject {
   const hash = p.name.split('-').slice(-2, -1)[0];
@@ -270,7 +295,11 @@ function podObject(p: PodSpec): KubeObject {
   };
 }
 
-function openMetrics(end: number, pods: PodSpec[], waypoint = {}): string {
+function openMetrics(
+  end: number,
+  pods: PodSpec[],
+  waypoint: Record<string, Record<string, number>> = {},
+): string {
   const at = (i: number) => end - (STEPS - 1 - i) * STEP;
   const cpu = ['# TYPE container_cpu_usage_seconds_total counter'];
   const memory = ['# TYPE container_memory_working_set_bytes gauge'];
@@ -312,16 +341,21 @@ function openMetrics(end: number, pods: PodSpec[], waypoint = {}): string {
     }
   }
   const traffic = ['# TYPE istio_requests counter'];
-  for (const [workload, rps] of Object.entries(waypoint)) {
-    const l = label({
-      reporter: 'waypoint',
-      destination_workload_namespace: 'reviews',
-      destination_workload: workload,
-    });
-    for (let i = 0; i < STEPS; i++) {
-      traffic.push(
-        `istio_requests_total${l} ${100 + (rps as number) * STEP * i} ${at(i)}`,
-      );
+  for (const [reporter, destinations] of Object.entries(waypoint)) {
+    const [namespace, pod] = reporter.split('/');
+    for (const [workload, rps] of Object.entries(destinations)) {
+      const l = label({
+        namespace,
+        pod,
+        reporter: 'waypoint',
+        destination_workload_namespace: namespace,
+        destination_workload: workload,
+      });
+      for (let i = 0; i < STEPS; i++) {
+        traffic.push(
+          `istio_requests_total${l} ${100 + rps * STEP * i} ${at(i)}`,
+        );
+      }
     }
   }
   return [...cpu, ...memory, ...(traffic.length > 1 ? traffic : [])].join('\n');
@@ -400,10 +434,12 @@ const agentN2: Usage = [0.02 / 4, (160 * MiB) / 4];
 const plus = (...u: Usage[]): Usage =>
   u.reduce<Usage>(([c, b], [c2, b2]) => [c + c2, b + b2], [0, 0]);
 // Istio ambient: c1's ztunnel over reviews-a and ratings-a, c2's over
-// reviews-b; the waypoint by requests/s (reviews 10, ratings 30).
+// reviews-b and catalog-a; each waypoint by the requests/s it reported
+// (reviews' waypoint: reviews 10, ratings 30; catalog's: catalog alone).
 const ztunnelC1: Usage = [0.006 / 2, (12 * MB) / 2];
-const ztunnelC2: Usage = [0.004, 10 * MB];
+const ztunnelC2: Usage = [0.004 / 2, (10 * MB) / 2];
 const waypointPart = (share: number): Usage => [0.025 * share, 60 * MB * share];
+const catalogWaypoint: Usage = [0.015, 50 * MB];
 
 const EXPECTED: Record<string, Expected> = {
   'homelab/shop/web': usageOf(HOMELAB, 'web', plus(agentN1, agentN2)),
@@ -419,6 +455,11 @@ const EXPECTED: Record<string, Expected> = {
     CLOUD,
     'ratings',
     plus(ztunnelC1, waypointPart(30 / 40)),
+  ),
+  'cloud/catalog/catalog': usageOf(
+    CLOUD,
+    'catalog',
+    plus(ztunnelC2, catalogWaypoint),
   ),
 };
 
@@ -488,7 +529,7 @@ describe('the mesh tax against a real Prometheus', () => {
       name: string;
       pods: PodSpec[];
       planes: Record<string, MeshControlPlaneState>;
-      waypoint: Record<string, number>;
+      waypoint: Record<string, Record<string, number>>;
     }> = [
       {
         name: 'homelab',
@@ -636,6 +677,7 @@ describe('the mesh tax against a real Prometheus', () => {
         ['cloud', 'reviews', 'reviews'],
         ['cloud', 'reviews', 'ratings'],
       ],
+      'component:default/catalog': [['cloud', 'catalog', 'catalog']],
     };
     const costs = Object.fromEntries(
       Object.entries(entities).map(([ref, list]) => [

@@ -131,7 +131,7 @@ describe('the adapters’ cost knowledge', () => {
     ]);
     const queries = istio.costQueries('5m');
     expect(Object.values(queries)).toEqual([
-      'sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{reporter="waypoint"}[5m]))',
+      'sum by (namespace, pod, destination_workload_namespace, destination_workload) (rate(istio_requests_total{reporter="waypoint"}[5m]))',
     ]);
     const results: Record<string, PromSample[]> = Object.fromEntries(
       Object.keys(queries).map(name => [
@@ -175,6 +175,80 @@ describe('the adapters’ cost knowledge', () => {
       'istio',
       'istio-ambient',
     ]);
+  });
+
+  it('Istio: each waypoint is split by the traffic its own pods reported, not by another namespace’s', () => {
+    const istio = new IstioAdapter();
+    const gateway = (name: string) => ({
+      labels: { 'gateway.networking.k8s.io/gateway-name': name },
+      containers: ['istio-proxy'],
+    });
+    const pods = [
+      deploymentPod('shop', 'waypoint', 1, gateway('waypoint')),
+      deploymentPod('shop', 'waypoint', 2, gateway('waypoint')),
+      deploymentPod('billing', 'waypoint', 1, gateway('waypoint')),
+    ];
+    const [shop1, shop2, billing1] = pods.map(p => p.metadata.name);
+    const sample = (
+      namespace: string,
+      pod: string,
+      destination: string,
+      value: number,
+    ): PromSample => ({
+      metric: {
+        namespace,
+        pod,
+        destination_workload_namespace: namespace,
+        destination_workload: destination,
+      },
+      value,
+    });
+    const [name] = Object.keys(istio.costQueries('5m'));
+    const proxies = istio.sharedProxies(plane('istio-system'), pods, {
+      [name]: [
+        sample('shop', shop1, 'cart', 3),
+        sample('shop', shop2, 'cart', 1),
+        sample('shop', shop2, 'web', 2),
+        sample('billing', billing1, 'invoices', 7),
+      ],
+    });
+    expect(
+      proxies.map(p => ({
+        pods: p.proxyPods.map(x => `${x.namespace}/${x.name}`),
+        rps: p.requestsPerSecond,
+      })),
+    ).toEqual([
+      {
+        pods: [`shop/${shop1}`, `shop/${shop2}`],
+        rps: { 'shop/cart': 4, 'shop/web': 2 },
+      },
+      { pods: [`billing/${billing1}`], rps: { 'billing/invoices': 7 } },
+    ]);
+    // Without the reporting pod in the samples: one pool, split by all the traffic.
+    const pooled = istio.sharedProxies(plane('istio-system'), pods, {
+      [name]: [
+        {
+          metric: {
+            destination_workload_namespace: 'shop',
+            destination_workload: 'cart',
+          },
+          value: 4,
+        },
+        {
+          metric: {
+            destination_workload_namespace: 'billing',
+            destination_workload: 'invoices',
+          },
+          value: 7,
+        },
+      ],
+    });
+    expect(pooled).toHaveLength(1);
+    expect(pooled[0].proxyPods).toHaveLength(3);
+    expect(pooled[0].requestsPerSecond).toEqual({
+      'shop/cart': 4,
+      'billing/invoices': 7,
+    });
   });
 
   it('Cilium: no sidecar; agent and cilium-envoy serve the pods off the host network; operator and relay are the control plane', () => {

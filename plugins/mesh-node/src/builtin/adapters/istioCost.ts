@@ -23,7 +23,8 @@ const isWaypoint = (pod: KubeObject) =>
 
 const WAYPOINT_TRAFFIC = 'waypointRequestsPerSecond';
 
-function readWaypointTraffic(samples: PromSample[]): Record<string, number> {
+/** Requests/s by destination workload (`namespace/workload`) in some samples. */
+function byDestination(samples: PromSample[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of samples) {
     const ns = s.metric.destination_workload_namespace;
@@ -33,6 +34,48 @@ function readWaypointTraffic(samples: PromSample[]): Record<string, number> {
     out[key] = (out[key] ?? 0) + s.value;
   }
   return out;
+}
+
+/**
+ * One shared proxy per waypoint (a Gateway's pods, by namespace and
+ * gateway name), each apportioned by the traffic its own pods reported:
+ * a namespace's waypoint is not paid for by another namespace's traffic.
+ * The samples name the reporting pod by the scrape's `namespace` and `pod`
+ * target labels; when they do not (a scrape without them), the waypoints
+ * are split together by all waypoint traffic, which is right in total but
+ * not per waypoint.
+ */
+function waypointProxies(
+  waypoints: KubeObject[],
+  traffic: PromSample[] | undefined,
+): MeshSharedProxy[] {
+  const byReporter = traffic?.every(s => s.metric.pod && s.metric.namespace);
+  if (!traffic || !byReporter) {
+    return [
+      {
+        kind: 'waypoint',
+        proxyPods: proxyPodsOf(waypoints),
+        ...(traffic && { requestsPerSecond: byDestination(traffic) }),
+      },
+    ];
+  }
+  const groups = new Map<string, KubeObject[]>();
+  for (const pod of waypoints) {
+    const key = `${pod.metadata.namespace}/${pod.metadata.labels?.[GATEWAY_NAME]}`;
+    groups.set(key, [...(groups.get(key) ?? []), pod]);
+  }
+  return [...groups.values()].map(pods => {
+    const own = new Set(
+      pods.map(p => `${p.metadata.namespace}/${p.metadata.name}`),
+    );
+    return {
+      kind: 'waypoint' as const,
+      proxyPods: proxyPodsOf(pods),
+      requestsPerSecond: byDestination(
+        traffic.filter(s => own.has(`${s.metric.namespace}/${s.metric.pod}`)),
+      ),
+    };
+  });
 }
 
 /**
@@ -53,10 +96,10 @@ export const istioCost: Required<
 > = {
   proxyContainers: ['istio-proxy'],
   costQueries(window: string): Record<string, string> {
-    // One query for every waypoint of the cluster: their usage is split
-    // together over the workloads they carried requests for.
+    // One query for every waypoint of the cluster, by reporting pod, so
+    // that each waypoint is split over the workloads it carried.
     return {
-      [WAYPOINT_TRAFFIC]: `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total${promqlSelector(
+      [WAYPOINT_TRAFFIC]: `sum by (namespace, pod, destination_workload_namespace, destination_workload) (rate(istio_requests_total${promqlSelector(
         ['reporter="waypoint"'],
       )}[${window}]))`,
     };
@@ -96,12 +139,7 @@ export const istioCost: Required<
     }
     const waypoints = pods.filter(isWaypoint);
     if (waypoints.length > 0) {
-      const traffic = results[WAYPOINT_TRAFFIC];
-      out.push({
-        kind: 'waypoint',
-        proxyPods: proxyPodsOf(waypoints),
-        ...(traffic && { requestsPerSecond: readWaypointTraffic(traffic) }),
-      });
+      out.push(...waypointProxies(waypoints, results[WAYPOINT_TRAFFIC]));
     }
     return out;
   },
