@@ -38,7 +38,11 @@ export class EntityStatusQuery {
     options: MeshStatusRequestOptions,
   ): Promise<EntityMeshStatus> {
     const { catalog, config, flights } = this.context;
-    const window = validWindow(options.window, config.window);
+    const window = validWindow(
+      options.window,
+      config.window,
+      config.bounds,
+    );
     const { entity, entityRef } = await catalogEntity(
       catalog,
       ref,

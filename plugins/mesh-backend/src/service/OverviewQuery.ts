@@ -52,7 +52,11 @@ export class OverviewQuery {
   async getOverview(
     options: MeshOverviewRequestOptions,
   ): Promise<MeshOverview> {
-    const window = validWindow(options.window, this.context.config.window);
+    const window = validWindow(
+      options.window,
+      this.context.config.window,
+      this.context.config.bounds,
+    );
     const session = this.context.kube.session(options.credentials, {
       kubernetesAuth: options.kubernetesAuth,
     });

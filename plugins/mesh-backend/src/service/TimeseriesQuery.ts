@@ -37,7 +37,10 @@ export class TimeseriesQuery {
     ref: string | CompoundEntityRef,
     options: MeshTimeseriesRequestOptions,
   ): Promise<EntityMeshTimeseries> {
-    const { range, step, rangeSeconds, stepSeconds } = validRange(options);
+    const { range, step, rangeSeconds, stepSeconds } = validRange(
+      options,
+      this.context.config.bounds,
+    );
     const { entity, entityRef } = await catalogEntity(
       this.context.catalog,
       ref,

@@ -68,6 +68,61 @@ describe('KubernetesClient reads', () => {
     ]);
   });
 
+  it('reads the whole list again in one request when a continue token expired (410), dropping the pages of the old revision', async () => {
+    const seen: string[] = [];
+    // Revision 1 had p0..p3; p1 was deleted and p9 created before the
+    // second page was asked for, and the token's revision was compacted.
+    const now = [pod('p0'), pod('p2'), pod('p3'), pod('p9')];
+    server.use(
+      http.get(`${BASE}/api/v1/namespaces/shop/pods`, ({ request }) => {
+        const url = new URL(request.url);
+        seen.push(url.search);
+        if (url.searchParams.get('continue')) {
+          return status(
+            410,
+            'The provided continue parameter is too old to display a consistent list result.',
+          );
+        }
+        if (url.searchParams.get('limit')) {
+          return HttpResponse.json({
+            metadata: { continue: 'rev1-2' },
+            items: [pod('p0'), pod('p1')],
+          });
+        }
+        return HttpResponse.json({ metadata: {}, items: now });
+      }),
+    );
+    const items = await client.list(KUBE_RESOURCES.pod, {
+      namespace: 'shop',
+      pageSize: 2,
+    });
+    expect(items.map(p => p.metadata.name)).toEqual(['p0', 'p2', 'p3', 'p9']);
+    expect(seen).toEqual(['?limit=2', '?limit=2&continue=rev1-2', '']);
+  });
+
+  it('throws a 410 of the first page, which has no token to renew, and any other error of a later page', async () => {
+    server.use(
+      http.get(`${BASE}/api/v1/pods`, ({ request }) =>
+        new URL(request.url).searchParams.get('continue')
+          ? status(500, 'etcd unavailable')
+          : status(410, 'Gone'),
+      ),
+    );
+    await expect(
+      client.list(KUBE_RESOURCES.pod, { pageSize: 2 }),
+    ).rejects.toThrow(/410/);
+    server.use(
+      http.get(`${BASE}/api/v1/pods`, ({ request }) =>
+        new URL(request.url).searchParams.get('continue')
+          ? status(500, 'etcd unavailable')
+          : HttpResponse.json({ metadata: { continue: 'x' }, items: [] }),
+      ),
+    );
+    await expect(
+      client.list(KUBE_RESOURCES.pod, { pageSize: 2 }),
+    ).rejects.toThrow(/500.*etcd unavailable/);
+  });
+
   it('returns one page with its token', async () => {
     server.use(
       http.get(`${BASE}/api/v1/pods`, () =>

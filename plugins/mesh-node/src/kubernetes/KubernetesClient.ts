@@ -1,3 +1,4 @@
+import { readAllPages } from './paging';
 import { readBodyStart, readCappedJson } from '../upstreamBody';
 import { kubernetesResponseError, KubernetesTimeoutError } from './errors';
 import { InputError } from '@backstage/errors';
@@ -283,18 +284,10 @@ export class KubernetesClient implements KubernetesClusterClient {
     options?: KubernetesListAllOptions,
   ): Promise<KubeObject[]> {
     const { pageSize, ...rest } = options ?? {};
-    let page = await this.listPage(type, { ...rest, limit: pageSize });
-    if (!page.continue) return page.items;
-    const items = [...page.items];
-    while (page.continue) {
-      page = await this.listPage(type, {
-        ...rest,
-        limit: pageSize,
-        continue: page.continue,
-      });
-      items.push(...page.items);
-    }
-    return items;
+    return readAllPages(
+      page => this.listPage(type, { ...rest, ...page }),
+      pageSize,
+    );
   }
 
   async create(

@@ -1,3 +1,4 @@
+import { readAllPages } from './paging';
 import {
   AuthService,
   BackstageCredentials,
@@ -392,23 +393,17 @@ export class KubernetesProxyClient {
   ): Promise<KubeObject[]> {
     const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
     const max = this.options.maxListItems ?? DEFAULT_MAX_LIST_ITEMS;
-    const items: KubeObject[] = [];
-    let next: string | undefined;
-    do {
-      const page = await client.listPage(type, {
-        ...options,
-        limit,
-        continue: next,
-      });
-      items.push(...page.items);
-      if (items.length > max) {
-        throw new ServiceUnavailableError(
-          `Listing ${type.plural} in cluster ${cluster} returned more than ${max} objects; raise mesh.kubernetes.maxListItems or narrow the entity's selector`,
-        );
-      }
-      next = page.continue;
-    } while (next);
-    return items;
+    return readAllPages(
+      page => client.listPage(type, { ...options, ...page }),
+      limit,
+      count => {
+        if (count > max) {
+          throw new ServiceUnavailableError(
+            `Listing ${type.plural} in cluster ${cluster} returned more than ${max} objects; raise mesh.kubernetes.maxListItems or narrow the entity's selector`,
+          );
+        }
+      },
+    );
   }
 
   /** @internal */
