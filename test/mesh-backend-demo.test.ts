@@ -25,7 +25,9 @@ import type {
   EntityMeshTimeseries,
   MeshCertificates,
   MeshOverview,
+  WhatIfAlternativeEstimate,
 } from '@meshlens/plugin-mesh-common';
+import { proxyCostFigures } from '@meshlens/plugin-mesh-common';
 import {
   MeshStatusService,
   meshStatusServiceRef,
@@ -72,6 +74,62 @@ async function waitFor<T>(
     if (Date.now() > deadline)
       throw new Error(`${what} not ready after ${timeoutMs} ms`);
     await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * The what-if rests on what was measured: the plan's requests/s through
+ * the entity's proxies (received by its meshed pods, plus what it sends),
+ * its pods, and a node share; a sidecar alternative's memory is pods ×
+ * the published figure.
+ */
+function assertWhatIf(body: EntityMeshStatus, call: string) {
+  const whatIf = body.cost?.whatIf;
+  assert.ok(whatIf, `${call}: no what-if`);
+  assert.equal(whatIf.kind, 'estimate');
+  const workloads = body.clusters.flatMap(c =>
+    c.workloads.map(w => ({
+      c,
+      w,
+      plan: planned(c.cluster, c.namespace, w.name),
+    })),
+  );
+  const pods = workloads.reduce((n, { w }) => n + w.pods, 0);
+  assert.equal(whatIf.basis.pods, pods, `${call}: what-if pods`);
+  const throughput = workloads.reduce(
+    (n, { w, plan }) =>
+      n +
+      (plan.requestsPerSecond * w.meshedPods) / w.pods +
+      plan.calls.reduce((m, e) => m + e.requestsPerSecond, 0),
+    0,
+  );
+  assertNearPlan(
+    whatIf.basis.requestsPerSecond,
+    throughput,
+    `${call} what-if requests/s`,
+  );
+  assert.ok(
+    whatIf.basis.nodeShare !== undefined &&
+      whatIf.basis.nodeShare > 0 &&
+      whatIf.basis.nodeShare <= pods,
+    `${call}: node share ${whatIf.basis.nodeShare}`,
+  );
+  for (const [alternative, figures] of Object.entries(proxyCostFigures)) {
+    const sidecar = figures.figures.find(f => f.per === 'pod');
+    const estimate: WhatIfAlternativeEstimate | undefined =
+      whatIf.alternatives.find(a => a.alternative === alternative);
+    if (!sidecar?.memoryBytesPerInstance || figures.figures.length !== 1)
+      continue;
+    assert.ok(estimate, `${call}: no estimate for ${alternative}`);
+    assert.deepEqual(
+      estimate.memoryBytes,
+      {
+        low: sidecar.memoryBytesPerInstance.low * pods,
+        high: sidecar.memoryBytesPerInstance.high * pods,
+      },
+      `${call}: ${alternative} memory`,
+    );
+    assert.ok(estimate.sources.length > 0, `${call}: ${alternative} sources`);
   }
 }
 
@@ -390,6 +448,7 @@ describe('mesh backend on the demo cluster', () => {
                 }
               }
             }
+            assertWhatIf(body, call);
           },
         );
       });

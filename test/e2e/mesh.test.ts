@@ -438,8 +438,84 @@ describe('the Meshlens frontend in the demo app', () => {
       if (c.shared) {
         assert.match(cells[0], new RegExp(`incl\\. .*${c.shared}`));
       }
+      // The what-if: estimates, labelled so, apart from the measurements.
+      const whatIf = page.getByRole('region', {
+        name: 'What a switch would cost',
+      });
+      await whatIf.waitFor({ timeout: 10_000 });
+      assert.match(
+        (await whatIf.textContent()) ?? '',
+        /estimated, not measured.*req\/s through the proxies, \d+ pods?, a node share of \d+\.\d\d, measured over/s,
+      );
+      const estimates = whatIf.getByRole('table', {
+        name: 'Estimated proxy resources per alternative',
+      });
+      const rowOf = async (title: RegExp) =>
+        (
+          await estimates
+            .getByRole('row')
+            .filter({ hasText: title })
+            .first()
+            .getByRole('cell')
+            .allTextContents()
+        ).map(t => t.trim());
+      const [, istioCpu, istioMemory, , istioSources] = await rowOf(
+        /^Istio \(sidecar\)/,
+      );
+      assert.match(
+        istioCpu,
+        /^\d+(\.\d+)?m – \d+(\.\d+)?m$/,
+        `${c.entity}: Istio CPU range`,
+      );
+      assert.match(
+        istioMemory,
+        /^\d+ MiB – \d+ MiB$/,
+        `${c.entity}: Istio memory range`,
+      );
+      assert.match(istioSources, /Istio .*performance/i);
+      const [, noneCpu, noneMemory] = await rowOf(/^No mesh/);
+      assert.deepEqual([noneCpu, noneMemory], ['0.0m', '0.0 MiB']);
     });
   }
+
+  it('lists each entity’s measured proxy share on the fleet page, sortable', async () => {
+    await visit('/mesh');
+    const table = page.getByRole('table', {
+      name: 'Mesh posture of every entity',
+    });
+    await table.waitFor({ timeout: DATA_TIMEOUT_MS });
+    const sort = table.getByRole('button', { name: 'Proxy share' });
+    await sort.click();
+    await sort.click();
+    const header = table.getByRole('columnheader', { name: /Proxy share/ });
+    assert.equal(await header.getAttribute('aria-sort'), 'descending');
+    const column = await table.locator('tbody tr').evaluateAll(rows =>
+      rows.map(r => {
+        const headers = [...r.closest('table')!.querySelectorAll('thead th')];
+        const at = headers.findIndex(h =>
+          /Proxy share/.test(h.textContent ?? ''),
+        );
+        return (r.children[at]?.textContent ?? '').trim();
+      }),
+    );
+    const cpu = column.map(t => /^CPU (\d+(\.\d+)?)%/.exec(t)?.[1]);
+    const measured = cpu
+      .filter((v): v is string => v !== undefined)
+      .map(Number);
+    assert.ok(measured.length >= 4, `measured shares: ${column.join(' | ')}`);
+    assert.deepEqual(
+      measured,
+      [...measured].sort((a, b) => b - a),
+      'descending',
+    );
+    // The unmeasured (not meshed, no proxy) come after every measured one.
+    const firstUnmeasured = cpu.findIndex(v => v === undefined);
+    assert.ok(
+      firstUnmeasured === -1 ||
+        cpu.slice(firstUnmeasured).every(v => v === undefined),
+      `unmeasured last: ${column.join(' | ')}`,
+    );
+  });
 
   for (const m of DEMO_MISTAKES) {
     it(`shows the demo mistake ${m.id} (${m.title}) on ${m.entity}`, async () => {

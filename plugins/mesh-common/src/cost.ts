@@ -156,6 +156,12 @@ export interface EntityCost {
   /** The rules used for shared proxies, once each. */
   rules: string[];
   missing: CostMissing[];
+  /**
+   * The entity's proxies under each alternative (other meshes, no mesh),
+   * estimated from published figures and its measured throughput, pods and
+   * node share: never a measurement.
+   */
+  whatIf?: WhatIfEstimate;
 }
 
 /** One control-plane component's usage. @public */
@@ -256,6 +262,8 @@ export interface WhatIfEstimate {
     /** Requests/s through the subject's proxies (in + out), measured over `window`. */
     requestsPerSecond?: number;
     pods: number;
+    /** The subject's share of the per-node proxies of its nodes (Σ its pods ÷ the pods on their node). */
+    nodeShare?: number;
     window: string;
   };
   alternatives: WhatIfAlternativeEstimate[];

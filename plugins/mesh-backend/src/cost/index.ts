@@ -9,4 +9,5 @@ export * from './queries';
 export * from './totals';
 export * from './usage';
 export * from './whatIf';
+export * from './whatIfBasis';
 export * from './workloadCost';

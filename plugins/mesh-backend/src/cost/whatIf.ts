@@ -207,6 +207,7 @@ export function estimateWhatIf(
         requestsPerSecond: input.requestsPerSecond,
       }),
       pods: input.pods,
+      ...(input.nodeShare !== undefined && { nodeShare: input.nodeShare }),
       window: input.window,
     },
     alternatives: estimates,

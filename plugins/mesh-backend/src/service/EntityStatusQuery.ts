@@ -10,6 +10,7 @@ import {
   KubernetesSession,
   MeshStatusRequestOptions,
 } from '@meshlens/plugin-mesh-node';
+import { whatIfAlternatives } from '../cost';
 import { catalogEntity } from './catalogEntities';
 import { noWorkloadsCheck } from './checks';
 import {
@@ -20,6 +21,8 @@ import {
 import { entityTarget } from './entityTargets';
 import {
   entityCostOf,
+  entityNodeShare,
+  entityWhatIf,
   entityWorkloadCosts,
   unavailableCost,
 } from './costAssembly';
@@ -53,7 +56,7 @@ export class EntityStatusQuery {
     });
     const view = await viewKey(session, options.credentials);
     const compute = async (reads: KubernetesSession) => {
-      const { statuses, costs, unavailable } = await this.clusters(
+      const { statuses, costs, nodeShares, unavailable } = await this.clusters(
         reads,
         entity,
         window,
@@ -64,7 +67,18 @@ export class EntityStatusQuery {
         window,
         generatedAt: new Date().toISOString(),
         clusters: statuses,
-        cost: entityCostOf(window, costs, unavailable),
+        cost: entityCostOf(
+          window,
+          costs,
+          unavailable,
+          entityWhatIf({
+            entityRef,
+            window,
+            statuses,
+            nodeShares,
+            alternatives: whatIfAlternatives(this.context.adapters()),
+          }),
+        ),
       };
     };
     return flights.get(
@@ -82,6 +96,7 @@ export class EntityStatusQuery {
   ): Promise<{
     statuses: ClusterMeshStatus[];
     costs: WorkloadCost[];
+    nodeShares: Array<number | undefined>;
     unavailable: CostMissing[];
   }> {
     const { hints, reads, statuses } = this.context;
@@ -89,6 +104,7 @@ export class EntityStatusQuery {
     const only = (status: ClusterMeshStatus) => ({
       statuses: [status],
       costs: [],
+      nodeShares: [],
       unavailable: [],
     });
     if (!target.ok) return only(noneStatus('', '', [target.check]));
@@ -134,6 +150,11 @@ export class EntityStatusQuery {
       costs: results.flatMap(({ read }) =>
         entityWorkloadCosts(read, [...read.meshes.keys()], target),
       ),
+      nodeShares: results
+        .filter(({ read }) => !read.kubeError)
+        .map(({ read }) =>
+          entityNodeShare(read, [...read.meshes.keys()], target),
+        ),
       unavailable: unavailableCost(results.map(r => r.read.cost)),
     };
   }

@@ -27,6 +27,7 @@ import {
   costPodFromSpec,
   costQueries,
   podKey,
+  podsPerNode,
   readContainerUsage,
   readContainerUsageIndex,
   workloadCost,
@@ -35,7 +36,7 @@ import {
 import { errorMessage } from './clusterSnapshot';
 
 /** Whether a pod runs now (its usage is being measured). */
-const isRunning = (pod: KubeObject) =>
+export const isRunning = (pod: KubeObject) =>
   !pod.metadata.deletionTimestamp &&
   (pod.status?.phase === undefined || pod.status.phase === 'Running');
 
@@ -66,7 +67,31 @@ export interface ClusterCostRead {
     unmeasured: Record<string, SharedProxyKind[]>;
     /** `namespace/pod` of control-plane and shared-proxy pods. */
     notWorkloads: string[];
+    /** Node → the pods a per-node proxy would serve there, for a what-if's node share. */
+    podsPerNode: Record<string, number>;
   };
+}
+
+const indexes = new WeakMap<
+  ClusterCostRead,
+  { usage: ContainerUsageIndex; notWorkloads: Set<string> }
+>();
+
+/**
+ * The lookup structures of a cost read, built once per read object: the
+ * overview costs thousands of entities from one read, and rebuilding them
+ * per entity made its assembly quadratic in the cluster's pods.
+ */
+export function indexesOf(read: ClusterCostRead) {
+  let out = indexes.get(read);
+  if (!out) {
+    out = {
+      usage: readContainerUsageIndex(read.basis.usage),
+      notWorkloads: new Set(read.basis.notWorkloads),
+    };
+    indexes.set(read, out);
+  }
+  return out;
 }
 
 /**
@@ -78,10 +103,10 @@ export function costOfPods(
   namespace: string,
   workload: string,
   pods: KubeObject[],
-  index: ContainerUsageIndex = readContainerUsageIndex(read.basis.usage),
+  index: ContainerUsageIndex = indexesOf(read).usage,
 ): WorkloadCost {
   const key = workloadKey(namespace, workload);
-  const notWorkloads = new Set(read.basis.notWorkloads);
+  const { notWorkloads } = indexesOf(read);
   return workloadCost({
     cluster: read.cluster,
     namespace,
@@ -152,6 +177,7 @@ export async function readClusterCost(input: Inputs): Promise<ClusterCostRead> {
       shares: {},
       unmeasured: {},
       notWorkloads: [],
+      podsPerNode: {},
     },
   });
   if (!prometheus) {
@@ -268,6 +294,7 @@ export async function readClusterCost(input: Inputs): Promise<ClusterCostRead> {
       shares,
       unmeasured,
       notWorkloads: [...notWorkloads],
+      podsPerNode: podsPerNode(pods),
     },
   };
   const byWorkload = new Map<string, KubeObject[]>();

@@ -1,24 +1,53 @@
 import {
   ClusterCost,
+  ClusterMeshStatus,
   CostMissing,
   EntityCost,
   FleetCost,
   ProxyShare,
+  WhatIfEstimate,
   WorkloadCost,
 } from '@meshlens/plugin-mesh-common';
+import { MeshCostAlternative } from '@meshlens/plugin-mesh-node';
 import {
   CostPrices,
   clusterCost,
   entityCost,
   fleetCost,
-  readContainerUsageIndex,
+  estimateWhatIf,
+  measuredThroughput,
+  nodeShareOf,
   sumTotals,
 } from '../cost';
 import { entityWorkloads } from './assemble';
-import { ClusterCostRead, costOfPods } from './clusterCostRead';
+import {
+  ClusterCostRead,
+  costOfPods,
+  indexesOf,
+  isRunning,
+} from './clusterCostRead';
 import { ClusterRead } from './clusterReadResult';
 import { LocatedTarget } from './entityTargets';
 import { WorkloadIndex } from './workloadIndex';
+
+/** The entity's workloads in the namespaces of one cluster read, by its selector. */
+function workloadsIn(
+  read: ClusterRead,
+  namespaces: string[],
+  target: LocatedTarget,
+  index?: WorkloadIndex,
+) {
+  return namespaces.flatMap(ns =>
+    index
+      ? index.workloads(ns, target)
+      : entityWorkloads(
+          ns,
+          target.selector,
+          read.snapshot.workloads,
+          read.snapshot.pods,
+        ),
+  );
+}
 
 /**
  * The cost of an entity's workloads in the namespaces of one cluster read,
@@ -32,17 +61,57 @@ export function entityWorkloadCosts(
 ): WorkloadCost[] {
   const cost = read.cost;
   if (!cost) return [];
-  const usage = readContainerUsageIndex(cost.basis.usage);
-  return namespaces.flatMap(ns =>
-    (index
-      ? index.workloads(ns, target)
-      : entityWorkloads(
-          ns,
-          target.selector,
-          read.snapshot.workloads,
-          read.snapshot.pods,
-        )
-    ).map(w => costOfPods(cost, ns, w.name, w.pods, usage)),
+  const { usage } = indexesOf(cost);
+  return workloadsIn(read, namespaces, target, index).map(w =>
+    costOfPods(cost, w.namespace, w.name, w.pods, usage),
+  );
+}
+
+/**
+ * The entity's share of the per-node proxies of one cluster read (see
+ * `nodeShareOf`); undefined when the cluster's pods per node are unknown.
+ */
+export function entityNodeShare(
+  read: ClusterRead,
+  namespaces: string[],
+  target: LocatedTarget,
+): number | undefined {
+  const perNode = read.cost?.basis.podsPerNode;
+  if (!perNode || Object.keys(perNode).length === 0) return undefined;
+  const pods = workloadsIn(read, namespaces, target).flatMap(w =>
+    w.pods.filter(isRunning),
+  );
+  return nodeShareOf(pods, perNode);
+}
+
+/**
+ * What the entity's proxies would cost under each alternative, estimated
+ * from its measured throughput, pods and node share in every cluster.
+ */
+export function entityWhatIf(input: {
+  entityRef: string;
+  window: string;
+  statuses: ClusterMeshStatus[];
+  nodeShares: Array<number | undefined>;
+  alternatives: MeshCostAlternative[];
+}): WhatIfEstimate {
+  const { nodeShares } = input;
+  const nodeShare =
+    nodeShares.length > 0 && nodeShares.every(s => s !== undefined)
+      ? nodeShares.reduce<number>((sum, s) => sum + (s ?? 0), 0)
+      : undefined;
+  return estimateWhatIf(
+    {
+      subject: input.entityRef,
+      requestsPerSecond: measuredThroughput(input.statuses),
+      pods: input.statuses.reduce(
+        (sum, s) => sum + s.workloads.reduce((n, w) => n + w.pods, 0),
+        0,
+      ),
+      ...(nodeShare !== undefined && { nodeShare }),
+      window: input.window,
+    },
+    input.alternatives,
   );
 }
 
@@ -64,9 +133,11 @@ export function entityCostOf(
   window: string,
   workloads: WorkloadCost[],
   unavailable: CostMissing[],
+  whatIf?: WhatIfEstimate,
 ): EntityCost {
   const cost = entityCost(window, workloads);
   cost.missing.push(...unavailable);
+  if (whatIf) cost.whatIf = whatIf;
   return cost;
 }
 

@@ -64,6 +64,7 @@ const entities: OverviewEntity[] = [
     meshedPods: 3,
     successRate: 0.9984,
     requestsPerSecond: 42.5,
+    proxyShareOfTotal: { cpu: 0.09, memory: 0.09 },
     soonestCertificateExpiry: {
       daysLeft: 12,
       status: 'warning',
@@ -106,6 +107,8 @@ const entities: OverviewEntity[] = [
     mtlsMode: 'strict',
     successRate: 0.9961,
     requestsPerSecond: 18.4,
+    // CPU not measured: sorted by its memory share.
+    proxyShareOfTotal: { memory: 0.2 },
     soonestCertificateExpiry: {
       daysLeft: 3400,
       status: 'ok',
@@ -131,6 +134,7 @@ const entities: OverviewEntity[] = [
     mtlsMode: 'strict',
     successRate: null,
     requestsPerSecond: 7.5,
+    proxyShareOfTotal: { cpu: 0.0196, memory: 0.026 },
   }),
   entity({
     entityRef: 'component:default/sensor-gateway',

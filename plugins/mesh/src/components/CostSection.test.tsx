@@ -72,4 +72,43 @@ describe('CostSection', () => {
     expect(row).not.toHaveTextContent(/\b0m\b/);
     expect(screen.getByText(/have no cAdvisor series/)).toBeInTheDocument();
   });
+
+  it('shows the what-if as estimates with their basis and sources, apart from the measured figures', async () => {
+    await renderInTestApp(<CostSection cost={storefrontCost} />);
+    const section = screen.getByRole('region', {
+      name: 'What a switch would cost',
+    });
+    expect(
+      within(section).getByText(/estimated, not measured/),
+    ).toBeInTheDocument();
+    expect(section).toHaveTextContent(
+      /48(\.0)? req\/s through the proxies, 3 pods, a node share of 0\.75, measured over 5m/,
+    );
+    const table = within(section).getByRole('table', {
+      name: 'Estimated proxy resources per alternative',
+    });
+    const istio = within(table).getByRole('row', { name: /Istio \(sidecar\)/ });
+    // 9.6m – 24m CPU, 143 – 172 MiB (150-180 MB).
+    expect(istio).toHaveTextContent('9.6m – 24m');
+    expect(istio).toHaveTextContent('143 MiB – 172 MiB');
+    expect(istio).toHaveTextContent(/Istio performance/i);
+    const cilium = within(table).getByRole('row', { name: /Cilium/ });
+    expect(cilium).toHaveTextContent('not estimated');
+    expect(cilium).toHaveTextContent(/No per-request figure is published/);
+    const none = within(table).getByRole('row', { name: /No mesh/ });
+    expect(none).toHaveTextContent('0.0m');
+    // The measured table stays as it was.
+    expect(
+      within(
+        screen.getByRole('table', { name: 'Cost per workload' }),
+      ).queryByText(/estimate/),
+    ).toBeNull();
+  });
+
+  it('shows no what-if when the backend sends none', async () => {
+    await renderInTestApp(<CostSection cost={recommendationsCost} />);
+    expect(
+      screen.queryByRole('region', { name: 'What a switch would cost' }),
+    ).toBeNull();
+  });
 });

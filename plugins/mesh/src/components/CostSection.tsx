@@ -14,6 +14,7 @@ import {
   formatShare,
 } from '../lib/cost';
 import { useTableStyles } from './tableStyles';
+import { WhatIfTable } from './WhatIfTable';
 
 /** How the API measures and apportions, as the OpenAPI document states it. */
 const MEASURED_HOW =
@@ -129,6 +130,7 @@ export function CostSection(props: { cost: EntityCost }) {
           ))}
         </ul>
       )}
+      {cost.whatIf && <WhatIfTable estimate={cost.whatIf} />}
     </InfoCard>
   );
 }

@@ -44,5 +44,10 @@ describe('mesh:adr:create examples', () => {
     expect(out.content).toContain(
       '* Proxy share of the pods: CPU 7.4%, memory 16.7%',
     );
+    expect(out.content).toContain('### Estimated alternatives (not measured)');
+    expect(out.content).toMatch(
+      /^\* Istio \\\(sidecar\\\): 2\.4m CPU to 6m CPU, 95\.4 MiB to 114\.4 MiB\. Sources: Istio/m,
+    );
+    expect(out.content).toContain('* No mesh: 0m CPU, 0 MiB');
   });
 });

@@ -33,6 +33,30 @@ export const examples: TemplateExample[] = [
               proxy: { cpuCores: 0.012, memoryBytes: 62914560 },
               application: { cpuCores: 0.15, memoryBytes: 314572800 },
               proxyShareOfTotal: { cpu: 0.074, memory: 0.167 },
+              // As the mesh API's what-if gives them for 12 req/s, 2 pods, a node share of 1.
+              estimates: [
+                {
+                  title: 'Istio (sidecar)',
+                  cpuCores: { low: 0.0024, high: 0.006 },
+                  memoryBytes: { low: 100000000, high: 120000000 },
+                  sources: [
+                    'istio-performance-1.24',
+                    'istio-performance-older',
+                  ],
+                },
+                {
+                  title: 'Istio ambient',
+                  cpuCores: { low: 0.00072, high: 0.00372 },
+                  memoryBytes: { low: 12000000, high: 72000000 },
+                  sources: ['istio-ambient-facts'],
+                },
+                {
+                  title: 'No mesh',
+                  cpuCores: { low: 0, high: 0 },
+                  memoryBytes: { low: 0, high: 0 },
+                  sources: [],
+                },
+              ],
             },
           },
         },

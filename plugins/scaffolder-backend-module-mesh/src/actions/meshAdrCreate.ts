@@ -14,6 +14,13 @@ import {
 } from '../workspace/safeFiles';
 
 /** Every mesh and data plane the adapters have ADR text for; `mesh/dataPlane` past the first. */
+/** A low–high estimate; `zod` is the schema's own `z`, which this package does not import. */
+const estimateRange = (zod: any) =>
+  zod.object({
+    low: zod.number().nonnegative(),
+    high: zod.number().nonnegative(),
+  });
+
 function decisionOptions(
   meshes: OnboardingMeshes,
 ): Array<DecisionOption & { title: string }> {
@@ -154,6 +161,20 @@ export function createMeshAdrCreateAction(options?: {
                     cpu: z.number().nonnegative().optional(),
                     memory: z.number().nonnegative().optional(),
                   })
+                  .optional(),
+                estimates: z
+                  .array(
+                    z.object({
+                      title: z.string(),
+                      cpuCores: estimateRange(z).optional(),
+                      memoryBytes: estimateRange(z).optional(),
+                      sources: z.array(z.string()),
+                    }),
+                    {
+                      description:
+                        "The mesh API's what-if estimates (cost.whatIf.alternatives of the entity status): written as estimated, not measured, with their sources.",
+                    },
+                  )
                   .optional(),
               },
               {

@@ -24,6 +24,33 @@ describe('costSection', () => {
     );
   });
 
+  it('lists the estimated alternatives apart from the measurements, with their sources', () => {
+    const lines = costSection({
+      window: '5m',
+      proxy: { cpuCores: 0.012 },
+      application: {},
+      estimates: [
+        {
+          title: 'Istio sidecar',
+          cpuCores: { low: 0.0024, high: 0.006 },
+          memoryBytes: { low: 50 * 2 ** 20, high: 50 * 2 ** 20 },
+          sources: ['istio-performance-1.24', 'a *made-up* note'],
+        },
+        { title: 'Cilium', sources: [] },
+      ],
+    });
+    const at = lines.indexOf('### Estimated alternatives (not measured)');
+    expect(at).toBeGreaterThan(
+      lines.indexOf('* Proxies: 12m CPU, not measured'),
+    );
+    expect(lines[at + 4]).toMatch(
+      /^\* Istio sidecar: 2\.4m CPU to 6m CPU, 50 MiB\. Sources: .+ \(.+\); a \\\*made-up\\\* note$/,
+    );
+    expect(lines[at + 5]).toBe(
+      '* Cilium: not estimated (no published figure or input), not estimated (no published figure or input)',
+    );
+  });
+
   it('adds nothing without measured numbers', () => {
     expect(costSection(undefined)).toEqual([]);
   });

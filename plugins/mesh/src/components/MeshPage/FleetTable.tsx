@@ -19,6 +19,7 @@ import {
   meshAndDataPlane,
   mtlsLabel,
 } from '../../lib/format';
+import { formatShare, NOT_MEASURED } from '../../lib/cost';
 import { gradeCertificate, gradeOfCheck } from '../../lib/grading';
 import { MtlsIcon } from '../MtlsIcon';
 import { StatusIcon } from '../StatusIcon';
@@ -33,6 +34,7 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'mtls', label: 'mTLS' },
   { key: 'requestsPerSecond', label: 'Requests', numeric: true },
   { key: 'successRate', label: 'Success', numeric: true },
+  { key: 'proxyShare', label: 'Proxy share' },
   { key: 'certificate', label: 'Cert. expiry' },
   { key: 'check', label: 'Worst check' },
 ];
@@ -148,6 +150,11 @@ export function FleetTable(props: {
               </TableCell>
               <TableCell align="right">
                 <SuccessRate rate={e.successRate} />
+              </TableCell>
+              <TableCell className={classes.wrapShort}>
+                {e.proxyShareOfTotal
+                  ? formatShare(e.proxyShareOfTotal)
+                  : NOT_MEASURED}
               </TableCell>
               <TableCell>
                 {cert ? (

@@ -141,6 +141,26 @@ describe('MeshPage', () => {
     ).toHaveAttribute('aria-sort', 'descending');
   });
 
+  it('shows each entity’s measured proxy share, sortable, with unmeasured ones last', async () => {
+    const { table } = await renderPage();
+    const share = within(table).getByRole('button', { name: 'Proxy share' });
+    fireEvent.click(share);
+    fireEvent.click(share);
+    expect(
+      within(table).getByRole('columnheader', { name: /Proxy share/ }),
+    ).toHaveAttribute('aria-sort', 'descending');
+    expect(entityNames(table).slice(0, 4)).toEqual([
+      'orders',
+      'storefront',
+      'recommendations',
+      'inventory',
+    ]);
+    const row = (name: string) =>
+      within(table).getByRole('row', { name: new RegExp(`^${name}`) });
+    expect(row('storefront')).toHaveTextContent('CPU 9.0% · memory 9.0%');
+    expect(row('inventory')).toHaveTextContent('not measured');
+  });
+
   it('counts the entities per failing check ID, each linking to its mesh tab', async () => {
     await renderPage();
     const table = screen.getByRole('table', { name: 'Failing checks' });

@@ -58,6 +58,7 @@ export type SortKey =
   | 'mtls'
   | 'requestsPerSecond'
   | 'successRate'
+  | 'proxyShare'
   | 'certificate'
   | 'check';
 
@@ -94,6 +95,9 @@ function sortValue(e: OverviewEntity, key: SortKey): string | number | null {
       return e.requestsPerSecond;
     case 'successRate':
       return e.successRate;
+    case 'proxyShare':
+      // CPU first: it is what the per-request figures and bills weigh most.
+      return e.proxyShareOfTotal?.cpu ?? e.proxyShareOfTotal?.memory ?? null;
     case 'certificate':
       return e.soonestCertificateExpiry?.daysLeft ?? null;
     case 'check':
