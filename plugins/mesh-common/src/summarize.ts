@@ -1,5 +1,15 @@
-import { ClusterMeshStatus, MeshName, MtlsMode, OverviewEntity } from './types';
-import { weakestMtlsMode, worstCheck } from './grading';
+import {
+  CertificateInfo,
+  ClusterMeshStatus,
+  MeshName,
+  MtlsMode,
+  OverviewEntity,
+} from './types';
+import {
+  compareCertificateStatus,
+  weakestMtlsMode,
+  worstCheck,
+} from './grading';
 import { failingCheckIds } from './checks';
 
 /**
@@ -44,14 +54,7 @@ export function summarizeClusterStatuses(
       encryptedRps += r * w.mtls.encryptedShare;
     }
   }
-  // Workload certificates live a day and renew themselves: the soonest of
-  // them says nothing unless it failed to renew (graded worse than ok).
-  const certificates = statuses
-    .flatMap(s => s.certificates)
-    .filter(c => c.role !== 'workload' || c.status !== 'ok');
-  const soonest = certificates.reduce<
-    (typeof certificates)[number] | undefined
-  >((a, c) => (!a || c.daysLeft < a.daysLeft ? c : a), undefined);
+  const soonest = soonestCertificate(statuses.flatMap(s => s.certificates));
   return {
     clusters: [...new Set(statuses.map(s => s.cluster).filter(Boolean))],
     mesh: (main?.mesh ?? 'none') as MeshName,
@@ -84,6 +87,31 @@ export function summarizeClusterStatuses(
       s.errors.map(e => ({ ...e, cluster: s.cluster })),
     ),
   };
+}
+
+/**
+ * The certificate whose expiry is worth a person's attention soonest:
+ * fewest days left, the worse grade first on a tie. Workload certificates
+ * live a day and renew themselves, so the soonest of them says nothing
+ * unless it failed to renew (graded worse than ok). Undefined when none
+ * is.
+ * @public
+ */
+export function soonestCertificate(
+  certificates: CertificateInfo[],
+): CertificateInfo | undefined {
+  return certificates
+    .filter(c => c.role !== 'workload' || c.status !== 'ok')
+    .reduce<CertificateInfo | undefined>(
+      (a, c) =>
+        !a ||
+        c.daysLeft < a.daysLeft ||
+        (c.daysLeft === a.daysLeft &&
+          compareCertificateStatus(c.status, a.status) > 0)
+          ? c
+          : a,
+      undefined,
+    );
 }
 
 /** The mesh title of a status, left out (not undefined: rows are JSON) when it has none. */

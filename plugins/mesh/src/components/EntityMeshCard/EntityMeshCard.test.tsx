@@ -86,6 +86,48 @@ describe('EntityMeshCard', () => {
     ).toHaveAttribute('href', '/catalog/default/component/storefront/mesh');
   });
 
+  it('names the issuer, not a day-long workload certificate that renews itself, unless that one failed to renew', async () => {
+    const workload = {
+      ...linkerdStatus.clusters[0].certificates[1],
+      role: 'workload' as const,
+      subject: 'storefront.storefront.serviceaccount.identity.linkerd',
+      daysLeft: 0,
+      status: 'ok' as const,
+    };
+    await renderCard({
+      ...linkerdStatus,
+      clusters: linkerdStatus.clusters.map(c => ({
+        ...c,
+        certificates: [...c.certificates, workload],
+      })),
+    });
+    await screen.findByRole('table', { name: 'Mesh summary' });
+    expect(summaryRow('Certificates')).toHaveTextContent(
+      'issuer identity.linkerd.cluster.local',
+    );
+  });
+
+  it('names a workload certificate that failed to renew', async () => {
+    const stuck = {
+      ...linkerdStatus.clusters[0].certificates[1],
+      role: 'workload' as const,
+      subject: 'storefront.storefront.serviceaccount.identity.linkerd',
+      daysLeft: 0,
+      status: 'critical' as const,
+    };
+    await renderCard({
+      ...linkerdStatus,
+      clusters: linkerdStatus.clusters.map(c => ({
+        ...c,
+        certificates: [...c.certificates, stuck],
+      })),
+    });
+    await screen.findByRole('table', { name: 'Mesh summary' });
+    expect(summaryRow('Certificates')).toHaveTextContent(
+      'workload storefront.storefront.serviceaccount.identity.linkerd',
+    );
+  });
+
   it('shows the weakest mTLS and missing proxies', async () => {
     await renderCard(linkerdPartialMeshStatus);
     await screen.findByRole('table', { name: 'Mesh summary' });
