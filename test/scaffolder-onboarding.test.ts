@@ -669,6 +669,15 @@ describe('the "Mesh my service" template through the scaffolder, with the mesh b
     );
     const adr = body.output.text.find((t: any) => t.title.startsWith('ADR 1 '));
     assert.match(adr.content, /# Use Linkerd for legacy-reports/);
+    // The cost factor the pre-flight checks read: measured, then estimated.
+    assert.match(
+      adr.content,
+      /## Cost\n\nMeasured for component:default\/legacy-reports by Meshlens over 5m/,
+    );
+    assert.match(
+      adr.content,
+      /### Estimated alternatives \(not measured\)[\s\S]*\* Linkerd \\\(sidecar\\\): (not estimated \(no published figure or input\)|[\d.]+m CPU to [\d.]+m CPU), [\d.]+ MiB to [\d.]+ MiB\. Sources: /,
+    );
     assertPreviewShown(body.output);
     assert.equal(await namespaceAnnotation(), undefined);
   });

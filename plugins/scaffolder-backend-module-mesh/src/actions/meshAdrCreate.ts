@@ -3,6 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { StableTemplateAction } from './options';
 import { assertNamespaceName, MeshAdapter } from '@meshlens/plugin-mesh-node';
 import path from 'node:path';
+import { measuredCostSchema } from '../adr/measuredCost';
 import { adrFileName, nextAdrNumber } from '../adr/numbering';
 import { DecisionOption, renderMadr, renderNygard } from '../adr/renderAdr';
 import { OnboardingMeshes } from '../onboarding/meshes';
@@ -14,13 +15,6 @@ import {
 } from '../workspace/safeFiles';
 
 /** Every mesh and data plane the adapters have ADR text for; `mesh/dataPlane` past the first. */
-/** A low–high estimate; `zod` is the schema's own `z`, which this package does not import. */
-const estimateRange = (zod: any) =>
-  zod.object({
-    low: zod.number().nonnegative(),
-    high: zod.number().nonnegative(),
-  });
-
 function decisionOptions(
   meshes: OnboardingMeshes,
 ): Array<DecisionOption & { title: string }> {
@@ -142,47 +136,7 @@ export function createMeshAdrCreateAction(options?: {
               },
             )
             .optional(),
-        cost: z =>
-          z
-            .object(
-              {
-                window: z.string(),
-                subject: z.string().optional(),
-                proxy: z.object({
-                  cpuCores: z.number().nonnegative().optional(),
-                  memoryBytes: z.number().nonnegative().optional(),
-                }),
-                application: z.object({
-                  cpuCores: z.number().nonnegative().optional(),
-                  memoryBytes: z.number().nonnegative().optional(),
-                }),
-                proxyShareOfTotal: z
-                  .object({
-                    cpu: z.number().nonnegative().optional(),
-                    memory: z.number().nonnegative().optional(),
-                  })
-                  .optional(),
-                estimates: z
-                  .array(
-                    z.object({
-                      title: z.string(),
-                      cpuCores: estimateRange(z).optional(),
-                      memoryBytes: estimateRange(z).optional(),
-                      sources: z.array(z.string()),
-                    }),
-                    {
-                      description:
-                        "The mesh API's what-if estimates (cost.whatIf.alternatives of the entity status): written as estimated, not measured, with their sources.",
-                    },
-                  )
-                  .optional(),
-              },
-              {
-                description:
-                  "The measured proxy overhead, as a factor (the mesh API's cost totals of the entity, namespace or fleet): a Cost section.",
-              },
-            )
-            .optional(),
+        cost: z => measuredCostSchema(z).optional(),
         status: z =>
           z
             .enum(['proposed', 'accepted'], {

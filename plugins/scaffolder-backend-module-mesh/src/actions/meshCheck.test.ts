@@ -14,6 +14,7 @@ import {
   fakeCluster,
   statusWith,
 } from '../__testUtils__/setup';
+import { ambientCost } from '../__testUtils__/cost';
 import { createMeshCheckAction } from './meshCheck';
 
 describe('mesh:check', () => {
@@ -268,6 +269,38 @@ describe('mesh:check', () => {
     expect(opts.meshStatus!.getEntityStatus).toHaveBeenCalledWith(
       'component:default/sensor-gateway',
       { credentials: await ctx.getInitiatorCredentials() },
+    );
+  });
+
+  it("outputs the entity's measured cost and what-if for the decision record", async () => {
+    const base = statusWith('homelab', 'sensors', [], null);
+    const opts = actionOptions({ status: { ...base, cost: ambientCost } });
+    const ctx = createMockActionContext({
+      input: {
+        cluster: 'homelab',
+        namespace: 'sensors',
+        mesh: 'linkerd',
+        entityRef: 'component:default/sensor-gateway',
+      },
+    });
+    await createMeshCheckAction(opts).handler(ctx as any);
+    const out = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(out.cost).toMatchObject({
+      window: '5m',
+      subject: base.entityRef,
+      proxy: { cpuCores: 0.004 },
+      estimates: [
+        { title: 'Istio (sidecar)' },
+        { title: 'Cilium (sidecar-less)' },
+      ],
+    });
+    // Without an entity, nothing to measure.
+    const none = createMockActionContext({
+      input: { cluster: 'homelab', namespace: 'sensors', mesh: 'linkerd' },
+    });
+    await createMeshCheckAction(opts).handler(none as any);
+    expect((none.output as jest.Mock).mock.calls.map(([name]) => name)).toEqual(
+      ['checks', 'passed'],
     );
   });
 

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { StableTemplateAction } from './options';
+import { entityCostFactor, measuredCostSchema } from '../adr/measuredCost';
 import { DEFAULT_ONBOARDING_SETTINGS } from '../config';
 import { describeProblems, runPreflightChecks } from '../onboarding/checks';
 import { parseOnboardingRequest } from '../onboarding/validation';
@@ -118,6 +119,12 @@ export function createMeshCheckAction(
             { description: 'Every check with its status, message and hint.' },
           ),
         passed: z => z.boolean({ description: 'True when no check failed.' }),
+        cost: z =>
+          measuredCostSchema(z)
+            .optional()
+            .describe(
+              "With entityRef: the entity's measured proxy cost and the what-if estimates, as mesh:adr:create takes them (its `cost` input); absent when the mesh API has no cost for it.",
+            ),
       },
     },
     async handler(ctx) {
@@ -162,6 +169,13 @@ export function createMeshCheckAction(
       const passed = checks.every(c => c.status !== 'fail');
       ctx.output('checks', checks);
       ctx.output('passed', passed);
+      const cost = await entityCostFactor(
+        ctx.input.entityRef,
+        options.meshStatus,
+        credentials,
+        m => ctx.logger.warn(m),
+      );
+      if (cost) ctx.output('cost', cost);
       if (!passed && !ctx.input.allowWarnings) {
         throw new InputError(
           `Mesh pre-flight checks failed for ${request.cluster}/${
