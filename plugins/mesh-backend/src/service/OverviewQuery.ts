@@ -26,7 +26,7 @@ import {
   entityWorkloadCosts,
   fleetCostOf,
 } from './costAssembly';
-import { ClusterRows, summarizeEntity, totalsOf } from './overview';
+import { ClusterRows, rowFigures, summarizeEntity, totalsOf } from './overview';
 import { viewKey } from './principalKey';
 import { refreshAheadOf } from './refreshAhead';
 import { StatusQueryContext } from './queryContext';
@@ -73,7 +73,9 @@ export class OverviewQuery {
           : options.credentials,
       );
     const all = await this.context.flights.get(
-      `overview:${view}:${window}`,
+      // v2: the per-cluster rows are figures (a replica of an older
+      // version must not read them as statuses from a shared store).
+      `overview:v2:${view}:${window}`,
       () => compute(session),
       refreshAheadOf(view, this.context, options, compute),
     );
@@ -142,7 +144,7 @@ export class OverviewQuery {
     clusters.forEach((cluster, i) => {
       if (byCluster[i].kubeError) return;
       const rows = [...byCluster[i].rows].flatMap(([entityRef, statuses]) =>
-        statuses.map(status => ({ entityRef, status })),
+        statuses.map(status => rowFigures(entityRef, status)),
       );
       if (rows.length) perCluster.push({ cluster, rows });
     });

@@ -7,13 +7,42 @@ import {
   summarizeClusterStatuses,
 } from '@meshlens/plugin-mesh-common';
 
+/** What the per-cluster totals need of one entity's status in a cluster. */
+export interface ClusterRowFigures {
+  entityRef: string;
+  meshed: boolean;
+  /** Every meshed workload is STRICT (and there is one). */
+  strict: boolean;
+  pods: number;
+  meshedPods: number;
+}
+
 /**
- * Each reachable cluster's statuses, by entity. A list, not a `Map`: it is
- * cached, and cache stores keep JSON.
+ * Each reachable cluster's figures, by entity. A list, not a `Map`: it is
+ * cached, and cache stores keep JSON. Figures rather than the statuses
+ * themselves: the cached overview is parsed on every warm request, and
+ * thousands of statuses with their checks made that the bulk of its time.
  */
 export interface ClusterRows {
   cluster: string;
-  rows: Array<{ entityRef: string; status: ClusterMeshStatus }>;
+  rows: ClusterRowFigures[];
+}
+
+/** The figures of one status of an entity in a cluster. */
+export function rowFigures(
+  entityRef: string,
+  status: ClusterMeshStatus,
+): ClusterRowFigures {
+  const meshedWorkloads = status.workloads.filter(w => w.meshedPods > 0);
+  return {
+    entityRef,
+    meshed: status.mesh !== 'none',
+    strict:
+      meshedWorkloads.length > 0 &&
+      meshedWorkloads.every(w => w.mtls.mode === 'strict'),
+    pods: status.workloads.reduce((n, w) => n + w.pods, 0),
+    meshedPods: status.workloads.reduce((n, w) => n + w.meshedPods, 0),
+  };
 }
 
 /** One overview row from an entity's cluster statuses. */
@@ -68,28 +97,24 @@ export function totalsOf(
     const counted = new Set<string>();
     const meshedCounted = new Set<string>();
     const strictCounted = new Set<string>();
-    for (const { entityRef, status } of rows) {
+    for (const row of rows) {
+      const { entityRef } = row;
       if (!visible.has(entityRef)) continue;
-      const meshedWorkloads = status.workloads.filter(w => w.meshedPods > 0);
       if (!counted.has(entityRef)) {
         counted.add(entityRef);
         t.entities++;
       }
       // An entity in several namespaces of a cluster counts once.
-      if (status.mesh !== 'none' && !meshedCounted.has(entityRef)) {
+      if (row.meshed && !meshedCounted.has(entityRef)) {
         meshedCounted.add(entityRef);
         t.meshed++;
       }
-      if (
-        meshedWorkloads.length > 0 &&
-        meshedWorkloads.every(w => w.mtls.mode === 'strict') &&
-        !strictCounted.has(entityRef)
-      ) {
+      if (row.strict && !strictCounted.has(entityRef)) {
         strictCounted.add(entityRef);
         t.strictMtls++;
       }
-      t.pods += status.workloads.reduce((n, w) => n + w.pods, 0);
-      t.meshedPods += status.workloads.reduce((n, w) => n + w.meshedPods, 0);
+      t.pods += row.pods;
+      t.meshedPods += row.meshedPods;
     }
   }
   return { totals, byCluster, byMesh };
