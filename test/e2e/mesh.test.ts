@@ -478,6 +478,25 @@ describe('the Meshlens frontend in the demo app', () => {
     });
   }
 
+  it('shows legacy-reports, which no mesh runs, what meshing would cost, as estimates', async () => {
+    await visit('/catalog/default/component/legacy-reports/mesh');
+    const whatIf = page.getByRole('region', {
+      name: 'What meshing would cost',
+    });
+    await whatIf.waitFor({ timeout: DATA_TIMEOUT_MS });
+    assert.match(
+      (await whatIf.textContent()) ?? '',
+      /estimated, not measured.*\d+ pods?, a node share of \d+\.\d\d, measured over/s,
+    );
+    const linkerd = await whatIf
+      .getByRole('row')
+      .filter({ hasText: /^Linkerd \(sidecar\)/ })
+      .first()
+      .getByRole('cell')
+      .allTextContents();
+    assert.match(linkerd[2].trim(), /^\d+(\.\d+)? MiB – \d+(\.\d+)? MiB$/);
+  });
+
   it('lists each entity’s measured proxy share on the fleet page, sortable', async () => {
     await visit('/mesh');
     const table = page.getByRole('table', {

@@ -45,13 +45,17 @@ function basisText(estimate: WhatIfEstimate): string {
  * estimates from published figures, labelled so and with their sources;
  * the table never sits among the measured figures.
  */
-export function WhatIfTable(props: { estimate: WhatIfEstimate }) {
-  const { estimate } = props;
+export function WhatIfTable(props: {
+  estimate: WhatIfEstimate;
+  /** What the table answers; a meshed entity's is a switch. */
+  question?: string;
+}) {
+  const { estimate, question = 'What a switch would cost' } = props;
   const classes = useTableStyles();
   return (
-    <section aria-label="What a switch would cost">
+    <section aria-label={question}>
       <Typography variant="h6" style={{ marginTop: 16 }}>
-        What a switch would cost (estimated, not measured)
+        {question} (estimated, not measured)
       </Typography>
       <Typography variant="body2" color="textSecondary" gutterBottom>
         From {basisText(estimate)}, times the published per-proxy figures below.

@@ -13,6 +13,7 @@ import {
   partialFailureStatus,
 } from '../../__fixtures__/status';
 import { timeseriesFixture } from '../../__fixtures__/fleet';
+import { storefrontCost, storefrontWhatIf } from '../../__fixtures__/cost';
 import {
   entityFixture,
   mockMeshApi,
@@ -346,6 +347,36 @@ describe('EntityMeshContent', () => {
     });
     expect(
       screen.queryByRole('table', { name: /^Workloads/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows an unmeshed entity what meshing would cost, as estimates', async () => {
+    await renderTab({
+      ...notMeshedStatus,
+      cost: {
+        ...storefrontCost,
+        whatIf: {
+          ...storefrontWhatIf,
+          subject: notMeshedStatus.entityRef,
+          basis: { pods: 1, nodeShare: 0.25, window: '5m' },
+        },
+      },
+    });
+    const section = await screen.findByRole('region', {
+      name: 'What meshing would cost',
+    });
+    expect(section).toHaveTextContent(
+      'What meshing would cost (estimated, not measured)',
+    );
+    expect(section).toHaveTextContent(
+      /no measured requests\/s, 1 pod, a node share of 0\.25/,
+    );
+    expect(
+      within(section).getByRole('row', { name: /Istio \(sidecar\)/ }),
+    ).toBeInTheDocument();
+    // The measured cost of a service without proxies is not shown as a tax.
+    expect(
+      screen.queryByRole('table', { name: 'Cost per workload' }),
     ).not.toBeInTheDocument();
   });
 

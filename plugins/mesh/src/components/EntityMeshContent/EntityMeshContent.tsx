@@ -1,5 +1,6 @@
 import { LoadError } from '../LoadError';
 import Box from '@material-ui/core/Box';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -11,6 +12,7 @@ import { ClusterSection } from '../ClusterSection';
 import { CostSection } from '../CostSection';
 import { LoadingSkeleton } from '../LoadingSkeleton';
 import { NotMeshed } from '../NotMeshed';
+import { WhatIfTable } from '../WhatIfTable';
 import { RefreshBar } from '../RefreshBar';
 import { UpstreamErrors } from '../UpstreamErrors';
 
@@ -73,6 +75,14 @@ export function EntityMeshContent() {
             />
           ))}
           <NotMeshed entityRef={entityRef} clusters={clusters} />
+          {status.value.cost?.whatIf && (
+            <InfoCard title="Cost" subheader="Before you mesh it">
+              <WhatIfTable
+                estimate={status.value.cost.whatIf}
+                question="What meshing would cost"
+              />
+            </InfoCard>
+          )}
         </>
       ) : (
         clusters.map(cluster => (
