@@ -36,6 +36,7 @@ describe('isSubset', () => {
     expect(isSubset([1], [1, 2])).toBe(false);
     expect(isSubset([1, 2], [1])).toBe(false);
     expect(isSubset([1, 2], [2, 1])).toBe(false);
+    expect(isSubset([1, 2], [1, 3])).toBe(false);
     expect(isSubset([1], { 0: 1, length: 1 })).toBe(false);
     expect(isSubset([], null)).toBe(false);
   });

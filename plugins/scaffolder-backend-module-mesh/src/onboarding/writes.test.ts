@@ -11,7 +11,6 @@ import {
   NamespaceWrite,
   ObjectWrite,
   planHash,
-  RESTARTED_AT,
   restartedAtOf,
 } from './writes';
 
@@ -182,6 +181,14 @@ describe('hasKeys', () => {
     ).toBe(true);
   });
 
+  it('reads a namespace without labels or annotations as having none', () => {
+    const bare = { metadata: { name: 'bare' } };
+    expect(
+      hasKeys(bare, { labels: { a: null }, annotations: { b: null } }),
+    ).toBe(true);
+    expect(hasKeys(bare, { labels: { a: 'on' }, annotations: {} })).toBe(false);
+  });
+
   it('fails on a label or annotation with another value, missing, or present though null', () => {
     const keys = (
       labels: Record<string, string | null>,
@@ -189,6 +196,9 @@ describe('hasKeys', () => {
     ) => ({ labels, annotations });
     expect(hasKeys(ns, keys({ 'meshy.example/enrol': 'off' }))).toBe(false);
     expect(hasKeys(ns, keys({ missing: 'on' }))).toBe(false);
+    expect(
+      hasKeys(ns, keys({ 'meshy.example/enrol': 'on', missing: 'on' })),
+    ).toBe(false);
     expect(hasKeys(ns, keys({ 'meshy.example/enrol': null }))).toBe(false);
     expect(hasKeys(ns, keys({}, { 'meshy.example/inbound': 'allow' }))).toBe(
       false,
@@ -207,7 +217,10 @@ describe('restartedAtOf', () => {
     expect(
       restartedAtOf(
         deployment('shop', 'web', true, {
-          annotations: { [RESTARTED_AT]: '2026-11-01T00:00:00Z' },
+          // The annotation `kubectl rollout restart` sets.
+          annotations: {
+            'kubectl.kubernetes.io/restartedAt': '2026-11-01T00:00:00Z',
+          },
         }),
       ),
     ).toBe('2026-11-01T00:00:00Z');
