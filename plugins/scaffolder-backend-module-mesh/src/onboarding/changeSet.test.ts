@@ -2,26 +2,16 @@ import {
   KUBE_RESOURCES,
   managedObject,
   MESH_POLICY_NAME,
-  MeshControlPlaneState,
 } from '@meshlens/plugin-mesh-node';
 import { namespace } from '../__testUtils__/fixtures';
+import { MESHY_ENROL_LABEL, MESHY_POLICY } from '../__testUtils__/meshyAdapter';
 import {
-  MESHY_ENROL_LABEL,
-  MESHY_POLICY,
-  MeshyAdapter,
-} from '../__testUtils__/meshyAdapter';
+  healthyControlPlane as controlPlane,
+  meshyMesh,
+} from '../__testUtils__/planning';
 import { onboardingMeshes } from '../actions/options';
 import { desiredState } from './changeSet';
-import { OnboardingMeshes } from './meshes';
 import { OnboardingRequest } from './types';
-
-const controlPlane = (ns: string): MeshControlPlaneState => ({
-  namespace: ns,
-  version: '1.0',
-  healthy: true,
-  problems: [],
-  details: {},
-});
 
 function request(over: Partial<OnboardingRequest> = {}): OnboardingRequest {
   return {
@@ -36,10 +26,7 @@ function request(over: Partial<OnboardingRequest> = {}): OnboardingRequest {
   };
 }
 
-const meshy = new OnboardingMeshes([new MeshyAdapter()]).resolve(
-  { mesh: 'meshy' },
-  () => {},
-);
+const meshy = meshyMesh();
 const builtIn = onboardingMeshes();
 const resolve = (mesh: string, dataPlane?: string) =>
   builtIn.resolve({ mesh, dataPlane }, () => {});

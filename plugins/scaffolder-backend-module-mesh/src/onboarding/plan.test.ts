@@ -3,20 +3,19 @@ import {
   KubeObject,
   managedObject,
   MESH_POLICY_NAME,
-  MeshControlPlaneState,
 } from '@meshlens/plugin-mesh-node';
 import { deployment, namespace, pod } from '../__testUtils__/fixtures';
 import {
   MESHY_ENROL_LABEL,
   MESHY_POLICY,
   MESHY_PROXY,
-  MeshyAdapter,
 } from '../__testUtils__/meshyAdapter';
+import { healthyControlPlane, meshyMesh } from '../__testUtils__/planning';
 import { readOnlyCluster } from '../__testUtils__/readOnlyCluster';
-import { OnboardingMeshes } from './meshes';
 import { isSubset, planChanges, readPlan } from './plan';
 import { DesiredState, OnboardingRequest } from './types';
 import { planHash } from './writes';
+import { namespaceWrite, policyWrite } from '../__testUtils__/writes';
 
 describe('isSubset', () => {
   it('compares primitives and null by identity', () => {
@@ -114,21 +113,6 @@ function liveNamespace(
   return ns;
 }
 
-const NETWORK_POLICY_CHANGE = {
-  action: 'apply',
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  name: MESH_POLICY_NAME,
-  namespace: 'shop',
-};
-const MESHY_POLICY_CHANGE = {
-  action: 'apply',
-  apiVersion: 'meshy.example/v1alpha1',
-  kind: 'MeshyPolicy',
-  name: MESH_POLICY_NAME,
-  namespace: 'shop',
-};
-
 describe('planChanges', () => {
   it('creates every object, then enrols the namespace, on a cluster without them', async () => {
     const plan = await planChanges({
@@ -139,43 +123,21 @@ describe('planChanges', () => {
     });
     expect(plan).toStrictEqual({
       writes: [
-        {
-          op: 'object',
-          type: MESHY_POLICY,
-          name: MESH_POLICY_NAME,
-          namespace: 'shop',
-          desired: meshyPolicy,
-          change: {
-            ...MESHY_POLICY_CHANGE,
-            description: 'Create MeshyPolicy shop/meshlens-default',
-          },
-        },
-        {
-          op: 'object',
-          type: KUBE_RESOURCES.networkPolicy,
-          name: MESH_POLICY_NAME,
-          namespace: 'shop',
-          desired: networkPolicy,
-          change: {
-            ...NETWORK_POLICY_CHANGE,
-            description: 'Create NetworkPolicy shop/meshlens-default',
-          },
-        },
-        {
-          op: 'namespace',
-          type: KUBE_RESOURCES.namespace,
-          name: 'shop',
+        policyWrite(
+          MESHY_POLICY,
+          meshyPolicy,
+          'Create MeshyPolicy shop/meshlens-default',
+        ),
+        policyWrite(
+          KUBE_RESOURCES.networkPolicy,
+          networkPolicy,
+          'Create NetworkPolicy shop/meshlens-default',
+        ),
+        namespaceWrite({
           next: { labels: { [MESHY_ENROL_LABEL]: 'on' }, annotations: {} },
           previous: { labels: { [MESHY_ENROL_LABEL]: null }, annotations: {} },
           resourceVersion: '17',
-          change: {
-            action: 'patch',
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            name: 'shop',
-            description: 'Namespace shop: label meshy.example/enrol=on',
-          },
-        },
+        }),
       ],
       unchanged: [],
     });
@@ -218,75 +180,59 @@ describe('planChanges', () => {
     });
     expect(plan).toStrictEqual({
       writes: [
-        {
-          op: 'object',
-          type: MESHY_POLICY,
-          name: MESH_POLICY_NAME,
-          namespace: 'shop',
-          desired: meshyPolicy,
-          live: drifted,
-          change: {
-            ...MESHY_POLICY_CHANGE,
-            description: 'Update MeshyPolicy shop/meshlens-default',
-          },
-        },
-        {
-          op: 'object',
-          type: KUBE_RESOURCES.networkPolicy,
-          name: MESH_POLICY_NAME,
-          namespace: 'shop',
-          desired: networkPolicy,
-          live: unlabelled,
-          change: {
-            ...NETWORK_POLICY_CHANGE,
-            description: 'Update NetworkPolicy shop/meshlens-default',
-          },
-        },
+        policyWrite(
+          MESHY_POLICY,
+          meshyPolicy,
+          'Update MeshyPolicy shop/meshlens-default',
+          drifted,
+        ),
+        policyWrite(
+          KUBE_RESOURCES.networkPolicy,
+          networkPolicy,
+          'Update NetworkPolicy shop/meshlens-default',
+          unlabelled,
+        ),
       ],
       unchanged: ['Namespace shop enrolment marker'],
     });
   });
 
-  it('patches only the keys that differ, with what they were, and removes keys set to null', async () => {
-    const plan = await planChanges({
+  /** The plan of a namespace change alone, over `live`. */
+  const planMarker = (change: DesiredState['namespace'], live: KubeObject) =>
+    planChanges({
       api: readOnlyCluster([]),
       request,
-      desired: desired({
-        objects: [],
-        namespace: {
-          labels: { same: '1', other: '2', gone: null, absent: null },
-          annotations: { added: '5', kept: 'k' },
-        },
-      }),
-      liveNamespace: liveNamespace({
+      desired: desired({ objects: [], namespace: change }),
+      liveNamespace: live,
+    });
+
+  it('patches only the keys that differ, with what they were, and removes keys set to null', async () => {
+    const plan = await planMarker(
+      {
+        labels: { same: '1', other: '2', gone: null, absent: null },
+        annotations: { added: '5', kept: 'k' },
+      },
+      liveNamespace({
         labels: { same: '1', other: '3', gone: 'x' },
         annotations: { kept: 'k' },
       }),
-    });
+    );
     expect(plan).toStrictEqual({
       writes: [
-        {
-          op: 'namespace',
-          type: KUBE_RESOURCES.namespace,
-          name: 'shop',
-          next: {
-            labels: { other: '2', gone: null },
-            annotations: { added: '5' },
+        namespaceWrite(
+          {
+            next: {
+              labels: { other: '2', gone: null },
+              annotations: { added: '5' },
+            },
+            previous: {
+              labels: { other: '3', gone: 'x' },
+              annotations: { added: null },
+            },
+            resourceVersion: '17',
           },
-          previous: {
-            labels: { other: '3', gone: 'x' },
-            annotations: { added: null },
-          },
-          resourceVersion: '17',
-          change: {
-            action: 'patch',
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            name: 'shop',
-            description:
-              'Namespace shop: label other=2, remove label gone, annotation added=5',
-          },
-        },
+          'Namespace shop: label other=2, remove label gone, annotation added=5',
+        ),
       ],
       unchanged: [],
     });
@@ -295,38 +241,29 @@ describe('planChanges', () => {
   it('patches a namespace whose labels hold but an annotation does not; no labels or annotations at all is fine', async () => {
     const ns = namespace('shop');
     delete ns.metadata.labels;
-    const plan = await planChanges({
-      api: readOnlyCluster([]),
-      request,
-      desired: desired({
-        objects: [],
-        namespace: {
-          labels: { gone: null },
-          annotations: { 'meshy.example/inbound': 'deny' },
-        },
-      }),
-      liveNamespace: ns,
-    });
-    expect(plan.writes).toStrictEqual([
+    const plan = await planMarker(
       {
-        op: 'namespace',
-        type: KUBE_RESOURCES.namespace,
-        name: 'shop',
-        next: { labels: {}, annotations: { 'meshy.example/inbound': 'deny' } },
-        previous: {
-          labels: {},
-          annotations: { 'meshy.example/inbound': null },
-        },
-        // A namespace read without a version: the patch is then unguarded.
-        resourceVersion: '',
-        change: {
-          action: 'patch',
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          name: 'shop',
-          description: 'Namespace shop: annotation meshy.example/inbound=deny',
-        },
+        labels: { gone: null },
+        annotations: { 'meshy.example/inbound': 'deny' },
       },
+      ns,
+    );
+    expect(plan.writes).toStrictEqual([
+      namespaceWrite(
+        {
+          next: {
+            labels: {},
+            annotations: { 'meshy.example/inbound': 'deny' },
+          },
+          previous: {
+            labels: {},
+            annotations: { 'meshy.example/inbound': null },
+          },
+          // A namespace read without a version: the patch is then unguarded.
+          resourceVersion: '',
+        },
+        'Namespace shop: annotation meshy.example/inbound=deny',
+      ),
     ]);
   });
 
@@ -346,17 +283,8 @@ describe('planChanges', () => {
 });
 
 describe('readPlan', () => {
-  const mesh = new OnboardingMeshes([new MeshyAdapter()]).resolve(
-    { mesh: 'meshy' },
-    () => {},
-  );
-  const controlPlane: MeshControlPlaneState = {
-    namespace: 'meshy-system',
-    version: '1.0',
-    healthy: true,
-    problems: [],
-    details: {},
-  };
+  const mesh = meshyMesh();
+  const controlPlane = healthyControlPlane('meshy-system');
   const now = () => new Date('2026-12-01T12:00:00.000Z');
   const web = { ...deployment('shop', 'web'), status: undefined };
   web.metadata.resourceVersion = '30';

@@ -5,62 +5,35 @@ import {
   MESH_POLICY_NAME,
 } from '@meshlens/plugin-mesh-node';
 import { deployment, namespace } from '../__testUtils__/fixtures';
-import { restartWrite } from '../__testUtils__/writes';
 import {
-  hasKeys,
-  NamespaceWrite,
-  ObjectWrite,
-  planHash,
-  restartedAtOf,
-} from './writes';
+  namespaceWrite,
+  policyWrite,
+  restartWrite,
+} from '../__testUtils__/writes';
+import { hasKeys, ObjectWrite, planHash, restartedAtOf } from './writes';
 
 const restart = restartWrite;
 
 const policy = (spec: object) =>
   managedObject(KUBE_RESOURCES.networkPolicy, MESH_POLICY_NAME, 'shop', spec);
 
-function objectWrite(over: Partial<ObjectWrite> = {}): ObjectWrite {
-  const desired = policy({ podSelector: {} });
-  return {
-    op: 'object',
-    type: KUBE_RESOURCES.networkPolicy,
-    name: MESH_POLICY_NAME,
-    namespace: 'shop',
-    desired,
-    live: {
-      ...desired,
-      metadata: { ...desired.metadata, uid: 'uid-1', resourceVersion: '5' },
+const desiredPolicy = policy({ podSelector: {} });
+const objectWrite = (over: Partial<ObjectWrite> = {}): ObjectWrite => ({
+  ...policyWrite(
+    KUBE_RESOURCES.networkPolicy,
+    desiredPolicy,
+    'Update NetworkPolicy shop/meshlens-default',
+    {
+      ...desiredPolicy,
+      metadata: {
+        ...desiredPolicy.metadata,
+        uid: 'uid-1',
+        resourceVersion: '5',
+      },
     },
-    change: {
-      action: 'apply',
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      name: MESH_POLICY_NAME,
-      namespace: 'shop',
-      description: 'Update NetworkPolicy shop/meshlens-default',
-    },
-    ...over,
-  };
-}
-
-function namespaceWrite(over: Partial<NamespaceWrite> = {}): NamespaceWrite {
-  return {
-    op: 'namespace',
-    type: KUBE_RESOURCES.namespace,
-    name: 'shop',
-    next: { labels: { 'meshy.example/enrol': 'on' }, annotations: {} },
-    previous: { labels: { 'meshy.example/enrol': null }, annotations: {} },
-    resourceVersion: '17',
-    change: {
-      action: 'patch',
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: 'shop',
-      description: 'Namespace shop: label meshy.example/enrol=on',
-    },
-    ...over,
-  };
-}
+  ),
+  ...over,
+});
 
 const withLive = (meta: Partial<KubeObject['metadata']>, spec?: object) => {
   const base = objectWrite();
@@ -128,11 +101,7 @@ describe('planHash', () => {
     const base = planHash([namespaceWrite()]);
     expect(base).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(
-      planHash([
-        namespaceWrite({
-          change: { ...namespaceWrite().change, description: 'x' },
-        }),
-      ]),
+      planHash([namespaceWrite({}, 'Namespace shop: described otherwise')]),
     ).toBe(base);
 
     expect(planHash([namespaceWrite({ name: 'cafe' })])).not.toBe(base);
