@@ -8,7 +8,7 @@
 // --incremental reuses earlier results from .mutation/ and is quicker, but
 // Stryker then keeps the old result of a static mutant (one in a module-level
 // constant) even when a new test would kill it, so the figures it prints can
-// be stale: the default is a full run (about a minute and a half).
+// be stale: the default is a full run (several minutes; see docs/mutation.md).
 //
 // Runs StrykerJS once per package, with that package as the working directory
 // so that the Backstage CLI's jest config (scripts/mutation/jest.config.cjs)
