@@ -8,12 +8,16 @@
 // --incremental reuses earlier results from .mutation/ and is quicker, but
 // Stryker then keeps the old result of a static mutant (one in a module-level
 // constant) even when a new test would kill it, so the figures it prints can
-// be stale: the default is a full run (about a minute and a half).
+// be stale: the default is a full run (several minutes; see docs/mutation.md).
 //
 // Runs StrykerJS once per package, with that package as the working directory
 // so that the Backstage CLI's jest config (scripts/mutation/jest.config.cjs)
 // resolves it as `backstage-cli package test` would. Not part of
 // scripts/test.sh: it takes minutes and measures the tests, it does not gate.
+//
+// A target may name the test files Stryker runs (`tests`, e.g. the
+// scaffolder module's src/onboarding/*.test.ts); its score is then that of
+// those tests alone, not of the package's whole suite.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -24,8 +28,8 @@ const outDir = path.join(root, '.mutation');
 const configFile = path.join(root, 'scripts/mutation/stryker.config.mjs');
 const strykerBin = path.join(root, 'node_modules/.bin/stryker');
 
-// The onboarding planner (scaffolder module) is left out while it is being
-// rewritten; add it here once it has settled.
+// `tests`, when given, are the only test files Stryker runs for that package
+// (globs relative to it): the score is that of those tests.
 const targets = [
   { pkg: 'plugins/mesh-common', modules: ['src/grading.ts'] },
   {
@@ -35,6 +39,17 @@ const targets = [
       'src/duration.ts',
       'src/promql.ts',
     ],
+  },
+  {
+    // The actions' tests drive the planner through a fake API server over
+    // HTTP; run for every mutant they take hours. Its unit tests are enough.
+    pkg: 'plugins/scaffolder-backend-module-mesh',
+    modules: [
+      'src/onboarding/plan.ts',
+      'src/onboarding/writes.ts',
+      'src/onboarding/changeSet.ts',
+    ],
+    tests: ['src/onboarding/*.test.ts'],
   },
 ];
 
@@ -61,7 +76,7 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 const rows = [];
-for (const { pkg, modules } of selected) {
+for (const { pkg, modules, tests } of selected) {
   const name = path.basename(pkg);
   const report = path.join(outDir, `${name}.json`);
   const args = [
@@ -78,8 +93,17 @@ for (const { pkg, modules } of selected) {
       : []),
   ];
   // The JSON reporter's file name has no command-line flag.
-  const env = { ...process.env, MESHLENS_MUTATION_REPORT: report };
-  console.log(`\n== ${pkg}: stryker ${args.slice(2).join(' ')}`);
+  const env = {
+    ...process.env,
+    MESHLENS_MUTATION_REPORT: report,
+    // Read by scripts/mutation/jest.config.cjs.
+    MESHLENS_MUTATION_TESTS: tests ? tests.join(',') : '',
+  };
+  console.log(
+    `\n== ${pkg}: stryker ${args.slice(2).join(' ')}${
+      tests ? ` (tests: ${tests.join(', ')})` : ''
+    }`,
+  );
   const run = spawnSync(strykerBin, args, {
     cwd: path.join(root, pkg),
     env,
