@@ -191,13 +191,13 @@ describe('the adapters’ cost knowledge', () => {
     const [shop1, shop2, billing1] = pods.map(p => p.metadata.name);
     const sample = (
       namespace: string,
-      pod: string,
+      reporter: string,
       destination: string,
       value: number,
     ): PromSample => ({
       metric: {
         namespace,
-        pod,
+        pod: reporter,
         destination_workload_namespace: namespace,
         destination_workload: destination,
       },
