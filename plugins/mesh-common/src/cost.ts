@@ -261,6 +261,12 @@ export interface WhatIfEstimate {
   basis: {
     /** Requests/s through the subject's proxies (in + out), measured over `window`. */
     requestsPerSecond?: number;
+    /**
+     * Whose proxies measured `requestsPerSecond`: the subject's own, or (for
+     * workloads without a proxy yet) their callers' and destinations', which
+     * do not see callers without a proxy: then it is a lower bound.
+     */
+    requestsPerSecondMeasuredBy?: 'own-proxies' | 'peer-proxies';
     pods: number;
     /** The subject's share of the per-node proxies of its nodes (Σ its pods ÷ the pods on their node). */
     nodeShare?: number;

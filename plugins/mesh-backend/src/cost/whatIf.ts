@@ -18,6 +18,8 @@ export interface WhatIfInput {
   subject: string;
   /** Requests/s through the subject's proxies (in + out) over `window`; undefined when not measured. */
   requestsPerSecond?: number;
+  /** Whose proxies measured `requestsPerSecond` (see `measuredThroughput`). */
+  requestsPerSecondMeasuredBy?: 'own-proxies' | 'peer-proxies';
   /** The subject's pods (one sidecar each). */
   pods: number;
   /**
@@ -205,6 +207,9 @@ export function estimateWhatIf(
     basis: {
       ...(input.requestsPerSecond !== undefined && {
         requestsPerSecond: input.requestsPerSecond,
+        ...(input.requestsPerSecondMeasuredBy && {
+          requestsPerSecondMeasuredBy: input.requestsPerSecondMeasuredBy,
+        }),
       }),
       pods: input.pods,
       ...(input.nodeShare !== undefined && { nodeShare: input.nodeShare }),

@@ -93,16 +93,43 @@ describe('nodeShareOf', () => {
 });
 
 describe('measuredThroughput', () => {
-  it('adds what the workloads received and what they sent', () => {
+  it('adds what the workloads received and what they sent, as their own proxies counted it', () => {
     expect(
       measuredThroughput([
         status([workload('web', 2, { rps: 10, outbound: [3, 4.5] })]),
         status([workload('api', 1, { rps: 2.5, outbound: [] })]),
       ]),
-    ).toBe(20);
+    ).toEqual({ requestsPerSecond: 20, measuredBy: 'own-proxies' });
   });
 
-  it('is unknown when no workload has metrics, and counts unmeasured ones as nothing', () => {
+  it('counts a workload without a proxy by the edges its peers’ proxies reported, and says so', () => {
+    const unmeshed: WorkloadStatus = {
+      ...workload('reports', 1, null),
+      edges: [
+        {
+          direction: 'inbound',
+          peer: { namespace: 'shop', name: 'web' },
+          requestsPerSecond: 4,
+          successRate: 1,
+          mtls: false,
+        },
+        {
+          direction: 'outbound',
+          peer: { namespace: 'db', name: 'pg' },
+          requestsPerSecond: 1.5,
+          successRate: 1,
+          mtls: false,
+        },
+      ],
+    };
+    expect(
+      measuredThroughput([
+        status([unmeshed, workload('api', 1, { rps: 2, outbound: [] })]),
+      ]),
+    ).toEqual({ requestsPerSecond: 7.5, measuredBy: 'peer-proxies' });
+  });
+
+  it('is unknown when nothing measured any traffic, and counts an idle measured workload as 0', () => {
     expect(measuredThroughput([status([workload('web', 2, null)])])).toBe(
       undefined,
     );
@@ -114,7 +141,7 @@ describe('measuredThroughput', () => {
           workload('api', 1, { rps: 0, outbound: [] }),
         ]),
       ]),
-    ).toBe(0);
+    ).toEqual({ requestsPerSecond: 0, measuredBy: 'own-proxies' });
   });
 });
 
@@ -138,6 +165,7 @@ describe('entityWhatIf', () => {
     expect(result.kind).toBe('estimate');
     expect(result.basis).toEqual({
       requestsPerSecond: 500,
+      requestsPerSecondMeasuredBy: 'own-proxies',
       pods: 3,
       nodeShare: 0.75,
       window: '5m',

@@ -39,27 +39,50 @@ export function nodeShareOf(
   return share;
 }
 
+/** Measured throughput, and whose proxies measured it. */
+export interface MeasuredThroughput {
+  requestsPerSecond: number;
+  /**
+   * `own-proxies`: the subject's proxies counted all of it. `peer-proxies`:
+   * some of its workloads have no proxy of their own, and their traffic is
+   * what their callers' and destinations' proxies saw (a lower bound:
+   * callers without a proxy are not seen).
+   */
+  measuredBy: 'own-proxies' | 'peer-proxies';
+}
+
 /**
  * The requests/s through a subject's proxies over the window: what its
  * workloads received plus what they sent (a request between two of its
- * workloads passes two of its proxies, and counts twice). Undefined when
- * none of its workloads has metrics, so that an unmeasured subject is not
- * read as idle.
+ * workloads passes two of its proxies, and counts twice). A workload
+ * without metrics of its own (no proxy yet) counts the edges its peers'
+ * proxies reported, inbound and outbound. Undefined when nothing measured
+ * any of its traffic, so that an unmeasured subject is not read as idle.
  */
 export function measuredThroughput(
   statuses: ClusterMeshStatus[],
-): number | undefined {
+): MeasuredThroughput | undefined {
   let measured = false;
+  let byPeers = false;
   let total = 0;
   for (const status of statuses) {
     for (const workload of status.workloads) {
-      if (!workload.metrics) continue;
-      measured = true;
-      total += workload.metrics.requestsPerSecond;
-      for (const edge of workload.edges) {
-        if (edge.direction === 'outbound') total += edge.requestsPerSecond;
+      const outbound = workload.edges.filter(e => e.direction === 'outbound');
+      if (workload.metrics) {
+        measured = true;
+        total += workload.metrics.requestsPerSecond;
+        for (const edge of outbound) total += edge.requestsPerSecond;
+      } else if (workload.edges.length > 0) {
+        measured = true;
+        byPeers = true;
+        for (const edge of workload.edges) total += edge.requestsPerSecond;
       }
     }
   }
-  return measured ? total : undefined;
+  return measured
+    ? {
+        requestsPerSecond: total,
+        measuredBy: byPeers ? 'peer-proxies' : 'own-proxies',
+      }
+    : undefined;
 }

@@ -100,10 +100,14 @@ export function entityWhatIf(input: {
     nodeShares.length > 0 && nodeShares.every(s => s !== undefined)
       ? nodeShares.reduce<number>((sum, s) => sum + (s ?? 0), 0)
       : undefined;
+  const throughput = measuredThroughput(input.statuses);
   return estimateWhatIf(
     {
       subject: input.entityRef,
-      requestsPerSecond: measuredThroughput(input.statuses),
+      ...(throughput && {
+        requestsPerSecond: throughput.requestsPerSecond,
+        requestsPerSecondMeasuredBy: throughput.measuredBy,
+      }),
       pods: input.statuses.reduce(
         (sum, s) => sum + s.workloads.reduce((n, w) => n + w.pods, 0),
         0,

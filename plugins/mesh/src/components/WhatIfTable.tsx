@@ -31,7 +31,11 @@ function basisText(estimate: WhatIfEstimate): string {
   const parts = [
     basis.requestsPerSecond === undefined
       ? 'no measured requests/s'
-      : `${formatRps(basis.requestsPerSecond)} through the proxies`,
+      : `${formatRps(basis.requestsPerSecond)} through the proxies${
+          basis.requestsPerSecondMeasuredBy === 'peer-proxies'
+            ? ' (as its peers’ proxies saw it: a lower bound, callers without a proxy are not seen)'
+            : ''
+        }`,
     `${basis.pods} pod${basis.pods === 1 ? '' : 's'}`,
   ];
   if (basis.nodeShare !== undefined) {
