@@ -20,10 +20,9 @@ import {
 } from './clusterLocation';
 import { entityTarget } from './entityTargets';
 import {
+  entityClusterCost,
   entityCostOf,
-  entityNodeShare,
   entityWhatIf,
-  entityWorkloadCosts,
   unavailableCost,
 } from './costAssembly';
 import { viewKey } from './principalKey';
@@ -41,11 +40,7 @@ export class EntityStatusQuery {
     options: MeshStatusRequestOptions,
   ): Promise<EntityMeshStatus> {
     const { catalog, config, flights } = this.context;
-    const window = validWindow(
-      options.window,
-      config.window,
-      config.bounds,
-    );
+    const window = validWindow(options.window, config.window, config.bounds);
     const { entity, entityRef } = await catalogEntity(
       catalog,
       ref,
@@ -145,16 +140,15 @@ export class EntityStatusQuery {
         ]),
       );
     }
+    const perCluster = results
+      .filter(({ read }) => !read.kubeError)
+      .map(({ read }) =>
+        entityClusterCost(read, [...read.meshes.keys()], target),
+      );
     return {
       statuses: all,
-      costs: results.flatMap(({ read }) =>
-        entityWorkloadCosts(read, [...read.meshes.keys()], target),
-      ),
-      nodeShares: results
-        .filter(({ read }) => !read.kubeError)
-        .map(({ read }) =>
-          entityNodeShare(read, [...read.meshes.keys()], target),
-        ),
+      costs: perCluster.flatMap(c => c.workloads),
+      nodeShares: perCluster.map(c => c.nodeShare),
       unavailable: unavailableCost(results.map(r => r.read.cost)),
     };
   }

@@ -68,20 +68,33 @@ export function entityWorkloadCosts(
 }
 
 /**
- * The entity's share of the per-node proxies of one cluster read (see
- * `nodeShareOf`); undefined when the cluster's pods per node are unknown.
+ * An entity's cost in one cluster read and its share of that cluster's
+ * per-node proxies (see `nodeShareOf`; undefined when the cluster's pods
+ * per node are unknown), from one match of its selector.
  */
-export function entityNodeShare(
+export function entityClusterCost(
   read: ClusterRead,
   namespaces: string[],
   target: LocatedTarget,
-): number | undefined {
-  const perNode = read.cost?.basis.podsPerNode;
-  if (!perNode || Object.keys(perNode).length === 0) return undefined;
-  const pods = workloadsIn(read, namespaces, target).flatMap(w =>
-    w.pods.filter(isRunning),
-  );
-  return nodeShareOf(pods, perNode);
+): { workloads: WorkloadCost[]; nodeShare?: number } {
+  const cost = read.cost;
+  if (!cost) return { workloads: [] };
+  const workloads = workloadsIn(read, namespaces, target);
+  const { usage } = indexesOf(cost);
+  const perNode = cost.basis.podsPerNode;
+  const nodeShare =
+    perNode && Object.keys(perNode).length > 0
+      ? nodeShareOf(
+          workloads.flatMap(w => w.pods.filter(isRunning)),
+          perNode,
+        )
+      : undefined;
+  return {
+    workloads: workloads.map(w =>
+      costOfPods(cost, w.namespace, w.name, w.pods, usage),
+    ),
+    ...(nodeShare !== undefined && { nodeShare }),
+  };
 }
 
 /**

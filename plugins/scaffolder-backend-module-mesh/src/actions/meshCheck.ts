@@ -169,13 +169,6 @@ export function createMeshCheckAction(
       const passed = checks.every(c => c.status !== 'fail');
       ctx.output('checks', checks);
       ctx.output('passed', passed);
-      const cost = await entityCostFactor(
-        ctx.input.entityRef,
-        options.meshStatus,
-        credentials,
-        m => ctx.logger.warn(m),
-      );
-      if (cost) ctx.output('cost', cost);
       if (!passed && !ctx.input.allowWarnings) {
         throw new InputError(
           `Mesh pre-flight checks failed for ${request.cluster}/${
@@ -183,6 +176,14 @@ export function createMeshCheckAction(
           }:\n${describeProblems(checks.filter(c => c.status === 'fail'))}`,
         );
       }
+      // Only for a task that goes on: the decision record's cost factor.
+      const cost = await entityCostFactor(
+        ctx.input.entityRef,
+        options.meshStatus,
+        credentials,
+        m => ctx.logger.warn(m),
+      );
+      if (cost) ctx.output('cost', cost);
     },
   });
 }
